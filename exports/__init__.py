@@ -1,0 +1,1 @@
+"""Pure functions from stored data to things people look at: QR images (charts and tables later)."""

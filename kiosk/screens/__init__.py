@@ -1,0 +1,1 @@
+"""Screen builders: each takes the session (and what it shows) and returns controls."""

@@ -1,0 +1,138 @@
+"""Staff: choose or enter the PIN, then set who the kiosk is for and see counts and problems."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from kiosk.theme import PALETTE, big_button, body_text, heading, quiet_button
+from surveys.model import AgeBand, Audience
+from surveys.settings import PIN_RULE
+
+if TYPE_CHECKING:
+    from kiosk.session import PupilSession
+
+
+def _pin_field(label: str) -> ft.TextField:
+    return ft.TextField(
+        label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER,
+        width=360, text_size=28, max_length=8,
+    )
+
+
+def _feedback(s: PupilSession) -> list[ft.Control]:
+    return [body_text(s.message, size=22, color=PALETTE.warn)] if s.message else []
+
+
+def build_choose_pin(s: PupilSession) -> list[ft.Control]:
+    first, again = _pin_field(s.t("staff_new_pin_label")), _pin_field(s.t("staff_confirm_pin_label"))
+
+    async def save() -> None:
+        await s.choose_pin(first.value or "", again.value or "")
+
+    return [
+        heading(s.t("staff_choose_pin_heading")),
+        ft.Container(body_text(s.t("staff_choose_pin_body", rule=PIN_RULE), size=22), width=760),
+        first,
+        again,
+        *_feedback(s),
+        big_button(s.t("staff_save_pin"), s.on_async(save)),
+        quiet_button(s.t("staff_cancel"), s.on(s.show_start)),
+    ]
+
+
+def build_pin(s: PupilSession) -> list[ft.Control]:
+    pin = _pin_field(s.t("staff_pin_label"))
+
+    async def unlock() -> None:
+        await s.unlock(pin.value or "")
+
+    pin.on_submit = s.on_async(unlock)
+    return [
+        ft.Icon(ft.Icons.LOCK_OUTLINE, size=72, color=PALETTE.primary),
+        heading(s.t("staff_pin_heading")),
+        pin,
+        *_feedback(s),
+        big_button(s.t("staff_unlock"), s.on_async(unlock)),
+        quiet_button(s.t("staff_cancel"), s.on(s.show_start)),
+    ]
+
+
+def _choice(label: str, chosen: bool, on_click: object) -> ft.Control:
+    return ft.Button(
+        content=ft.Text(label, size=22, weight=ft.FontWeight.BOLD if chosen else None),
+        icon=ft.Icons.CHECK if chosen else None,
+        on_click=on_click,  # type: ignore[arg-type]
+        height=64,
+        style=ft.ButtonStyle(
+            bgcolor=PALETTE.primary if chosen else PALETTE.option,
+            color=PALETTE.on_primary if chosen else PALETTE.primary,
+            shape=ft.RoundedRectangleBorder(radius=14),
+            side=ft.BorderSide(2, PALETTE.primary),
+        ),
+    )
+
+
+def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]:
+    server, lib = s.server, s.server.library
+    settings = server.settings
+
+    def choose(band: AgeBand | None, year: str | None = None):  # type: ignore[no-untyped-def]
+        def apply() -> None:
+            server.set_audience(band, year)
+            s.draw_settings()
+
+        return s.on(apply)
+
+    parents = settings.audience == Audience.PARENTS
+    bands = [
+        _choice(b.label, not parents and settings.band == b, choose(b)) for b in AgeBand
+    ]
+    bands.append(_choice(s.t("staff_parents_choice"), parents, choose(None)))
+    controls: list[ft.Control] = [
+        heading(s.t("staff_heading"), size=36),
+        body_text(s.t("staff_current", who=server.who_label()), size=24),
+        ft.Text(s.t("staff_who_heading"), size=24, weight=ft.FontWeight.BOLD),
+        ft.Row(bands, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
+    ]
+    if settings.band is not None and not parents:
+        years = [g for g in lib.school.year_groups if g.band == settings.band]
+        row = [_choice(s.t("staff_any_year"), settings.year_group is None,
+                       choose(settings.band))]
+        row += [_choice(g.name, settings.year_group == g.id, choose(settings.band, g.id))
+                for g in years]
+        controls += [
+            ft.Text(s.t("staff_year_heading"), size=24, weight=ft.FontWeight.BOLD),
+            ft.Row(row, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
+        ]
+    total, this_term = counts
+    controls.append(body_text(s.t("staff_counts", total=total, term=this_term), size=22))
+    if server.address:
+        controls.append(body_text(s.t("staff_address", address=server.address), size=20,
+                                  color=PALETTE.muted))
+    controls += _problems(s)
+    controls.append(big_button(s.t("staff_open"), s.on(s.show_start)))
+    return controls
+
+
+def _problems(s: PupilSession) -> list[ft.Control]:
+    lib = s.server.library
+    out: list[ft.Control] = [ft.Text(s.t("staff_problems_heading"), size=24,
+                                     weight=ft.FontWeight.BOLD)]
+    if not lib.unavailable:
+        out.append(body_text(s.t("staff_no_problems"), size=20))
+    for item in lib.unavailable:
+        who = f"{item.band_key} ({item.file})" if item.band_key else item.file
+        lines = [ft.Text(s.t("staff_unavailable", who=who), size=20, weight=ft.FontWeight.BOLD,
+                         color=PALETTE.warn)]
+        for p in item.problems[:5]:
+            where = f"{p.file}, line {p.line}" if p.line else p.file
+            lines.append(ft.Text(f"{where} — {p.entry}: {p.message}. Fix: {p.fix}.", size=18,
+                                 color=PALETTE.text, selectable=True))
+        out.append(ft.Container(ft.Column(lines, spacing=6), width=860, padding=16,
+                                bgcolor="#FFF4EC", border_radius=12))
+    warnings = len(lib.problems) - len(lib.errors)
+    if warnings:
+        out.append(body_text(s.t("staff_warnings", count=warnings), size=18, color=PALETTE.muted))
+    return out

@@ -1,0 +1,266 @@
+"""One browser connection = one pupil session: which screen is showing, and the idle watch.
+
+Screens (in ``kiosk.screens``) build controls and call back here; this class
+moves between them and makes one call into the core per user action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from kiosk.screens import help as help_screen
+from kiosk.screens import questions, staff, start, thanks
+from kiosk.server import KioskServer
+from kiosk.theme import PALETTE, quiet_button
+from surveys.flow import QuestionnaireFlow, Step
+from surveys.idle import IdleState, IdleTimer
+from surveys.settings import PIN_RULE, valid_pin
+
+__all__ = ["PupilSession"]
+
+log = logging.getLogger("esafety.kiosk")
+
+
+class PupilSession:
+    """The screens one tablet shows, from Start to Thank you and back."""
+
+    def __init__(self, page: ft.Page, server: KioskServer) -> None:
+        self.page = page
+        self.server = server
+        self.strings = server.library.strings
+        self.flow: QuestionnaireFlow | None = None
+        self.idle = IdleTimer(server.idle, server.clock)
+        self.view = "start"
+        self.alive = True
+        self._warning: ft.AlertDialog | None = None
+        self._redraw: Callable[[], None] = self.show_start
+        self.message = ""  # one line of feedback on the staff screens
+        self._counts = (0, 0)
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.strings.get(key, **values)
+
+    async def start(self) -> None:
+        page = self.page
+        page.title = self.t("app_title")
+        page.bgcolor = PALETTE.background
+        page.padding = 24
+        page.theme = ft.Theme(color_scheme_seed=PALETTE.primary)
+        page.on_disconnect = self._gone
+        page.on_close = self._gone
+        self.show_start()
+        page.run_task(self._watch_idle)
+
+    def _gone(self, _e: Any = None) -> None:
+        self.alive = False
+        self.flow = None
+
+    # -- handlers: every touch counts as activity -------------------------------
+
+    def on(self, action: Callable[[], Any]) -> Callable[[Any], Any]:
+        """A click handler that records activity, then runs ``action``."""
+
+        def handler(_e: Any) -> Any:
+            self.idle.touch()
+            return action()
+
+        return handler
+
+    def on_async(self, action: Callable[[], Any]) -> Callable[[Any], Any]:
+        async def handler(_e: Any) -> None:
+            self.idle.touch()
+            await action()
+
+        return handler
+
+    # -- layout -----------------------------------------------------------------
+
+    def render(self, view: str, body: list[ft.Control], *, staff_button: bool = False) -> None:
+        """Replace the whole page with one screen (a top bar and a centred body)."""
+        self.view = view
+        left: list[ft.Control] = []
+        if staff_button:
+            left.append(
+                ft.TextButton(
+                    content=ft.Text(self.t("staff_button"), size=18, color=PALETTE.muted),
+                    on_click=self.on(self.show_staff),
+                    height=56,
+                )
+            )
+        top = ft.Row(
+            [
+                *left,
+                ft.Container(expand=True),
+                quiet_button(self.t("help_button"), self.on(self.show_help),
+                             icon=ft.Icons.SUPPORT_AGENT, size=24),
+            ]
+        )
+        page_body = ft.Column(
+            body,
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            alignment=ft.MainAxisAlignment.CENTER,
+            spacing=28,
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+        )
+        self.page.controls[:] = [ft.Column([top, page_body], expand=True)]
+        self.page.update()
+
+    # -- screens ------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        self._redraw = self.show_start
+        self.render("start", start.build(self), staff_button=True)
+
+    def begin(self) -> None:
+        q = self.server.questionnaire()
+        if q is None:
+            self.show_start()
+            return
+        self.flow = QuestionnaireFlow(
+            q,
+            kiosk_id=self.server.settings.kiosk_id,
+            year_group=self.server.settings.year_group,
+            clock=self.server.clock,
+        )
+        self.show_flow()
+
+    def show_flow(self) -> None:
+        """Draw whichever step the flow is at."""
+        self._redraw = self.show_flow
+        flow = self.flow
+        if flow is None:
+            self.show_start()
+        elif flow.step == Step.INTRO:
+            self.render("flow", questions.build_intro(self, flow))
+        elif flow.step == Step.QUESTION:
+            self.render("flow", questions.build_question(self, flow))
+        elif flow.step == Step.FINISH:
+            self.render("flow", questions.build_finish(self, flow))
+        else:
+            self.render("thanks", thanks.build(self, flow))
+
+    def flow_action(self, action: Callable[[QuestionnaireFlow], Any]) -> Callable[[Any], Any]:
+        """A handler that applies one flow step and redraws."""
+
+        def run() -> None:
+            if self.flow is not None:
+                action(self.flow)
+            self.show_flow()
+
+        return self.on(run)
+
+    async def finish(self) -> None:
+        """Save durably (off the UI loop), and only then say thank you."""
+        flow = self.flow
+        if flow is None or flow.step != Step.FINISH:
+            return
+        response = flow.finish()
+        self.render("flow", questions.build_finish(self, flow, saving=True))
+        try:
+            await asyncio.to_thread(self.server.store.save, response)
+        except Exception:
+            log.exception("saving a response failed")
+            if self.flow is flow:
+                self.render("flow", questions.build_finish(self, flow, failed=True))
+            return
+        if self.flow is flow:  # not reset while saving
+            flow.saved()
+            self.show_flow()
+
+    def show_help(self) -> None:
+        back = self._redraw
+        q = self.flow.questionnaire if self.flow else self.server.questionnaire()
+        routes = self.server.help_routes(q)
+
+        def close() -> None:
+            back()
+
+        self.render("help", help_screen.build(self, routes, self.on(close)))
+
+    # -- staff --------------------------------------------------------------------
+
+    def show_staff(self) -> None:
+        self._redraw = self.show_staff
+        self.message = ""
+        if self.server.settings.pin is None:
+            self.render("staff", staff.build_choose_pin(self))
+        else:
+            self.render("staff", staff.build_pin(self))
+
+    async def choose_pin(self, pin: str, again: str) -> None:
+        if not valid_pin(pin):
+            self.message = self.t("staff_pin_rule_broken", rule=PIN_RULE)
+        elif pin != again:
+            self.message = self.t("staff_pin_mismatch")
+        else:
+            await asyncio.to_thread(self.server.set_pin, pin)
+            await self.show_settings()
+            return
+        self.render("staff", staff.build_choose_pin(self))
+
+    async def unlock(self, pin: str) -> None:
+        stored = self.server.settings.pin
+        if stored is None:
+            self.show_staff()
+            return
+        ok = await asyncio.to_thread(self.server.pins.check, pin, stored)
+        if ok:
+            await self.show_settings()
+            return
+        wait = self.server.pins.wait_seconds()
+        self.message = (
+            self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
+        )
+        self.render("staff", staff.build_pin(self))
+
+    async def show_settings(self) -> None:
+        self.message = ""
+        self._counts = await asyncio.to_thread(self.server.counts)
+        self.draw_settings()
+
+    def draw_settings(self) -> None:
+        self._redraw = self.draw_settings
+        self.render("staff", staff.build_settings(self, self._counts))
+
+    # -- idle ---------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget this pupil: answers, dialogs, and everything drawn."""
+        if self.flow is not None:
+            self.flow.reset()
+        self.flow = None
+        self.message = ""
+        if self._warning is not None:
+            self._warning = None
+            self.page.pop_dialog()
+        self.idle.touch()
+        self.show_start()
+
+    def _still_here(self) -> None:
+        self._warning = None
+        self.page.pop_dialog()
+
+    async def _watch_idle(self) -> None:
+        policy = self.server.idle
+        tick = max(0.2, min(1.0, policy.warn_after / 4, policy.thanks_reset_after / 4))
+        while self.alive:
+            await asyncio.sleep(tick)
+            if self.view == "start":
+                self.idle.touch()
+                continue
+            try:
+                state = self.idle.state(on_thanks=self.view == "thanks")
+                if state == IdleState.RESET:
+                    self.reset()
+                elif state == IdleState.WARN and self._warning is None:
+                    self._warning = help_screen.idle_warning(self, self.on(self._still_here))
+                    self.page.show_dialog(self._warning)
+            except Exception:  # the page went away between ticks
+                log.debug("idle watch stopped", exc_info=True)
+                self.alive = False

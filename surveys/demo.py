@@ -1,0 +1,83 @@
+"""Synthetic anonymised responses for trying exports and for benchmarks.
+
+The data is made to look like a real school's: several kiosks, five academic
+years, three terms, every band, some skipped questions, and favourable answers
+that slowly become more common (so a trend chart has a trend to show).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+
+from .content import ContentLibrary
+from .model import Questionnaire, Response, Term
+from .store import ResponseStore
+
+__all__ = ["demo_responses", "write_demo_data"]
+
+YEARS_BACK = 5
+BATCH = 2000
+
+
+def demo_responses(
+    library: ContentLibrary, count: int, *, seed: int = 1, end_year: int = 2026, kiosks: int = 3
+) -> Iterator[Response]:
+    """``count`` plausible responses spread over the last five academic years."""
+    rng = random.Random(seed)
+    questionnaires = sorted(library.questionnaires.values(), key=lambda q: q.id)
+    if not questionnaires:
+        raise ValueError("no working questionnaire in the content folder")
+    years = [end_year - YEARS_BACK + 1 + i for i in range(YEARS_BACK)]
+    kiosk_ids = [f"kiosk-demo{k + 1}" for k in range(kiosks)]
+    year_groups = library.school.year_groups
+    for _ in range(count):
+        q = rng.choice(questionnaires)
+        year_index = rng.randrange(len(years))
+        start = years[year_index]
+        term = rng.choice(list(Term))
+        progress = (year_index * 3 + list(Term).index(term)) / (len(years) * 3)
+        groups = [g.id for g in year_groups if g.band == q.band] if q.band else []
+        yield Response(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4).hex,
+            questionnaire_id=q.id,
+            questionnaire_version=q.version,
+            content_hash=q.content_hash,
+            band=q.band,
+            year_group=rng.choice(groups) if groups and rng.random() < 0.7 else None,
+            academic_year=f"{start}/{(start + 1) % 100:02d}",
+            term=term,
+            kiosk_id=rng.choice(kiosk_ids),
+            answers=_answers(q, rng, progress),
+        )
+
+
+def _answers(q: Questionnaire, rng: random.Random, progress: float) -> dict[str, str | None]:
+    answers: dict[str, str | None] = {}
+    for question in q.questions:
+        if rng.random() < 0.06:
+            answers[question.id] = None  # "I'd rather not say"
+            continue
+        good = [o.id for o in question.options if o.id in question.favourable]
+        if good and rng.random() < 0.45 + 0.3 * progress:
+            answers[question.id] = rng.choice(good)
+        else:
+            answers[question.id] = rng.choice([o.id for o in question.options])
+    return answers
+
+
+def write_demo_data(
+    store: ResponseStore, library: ContentLibrary, count: int, *, seed: int = 1
+) -> int:
+    """Write ``count`` demo responses through the kiosk's own store; returns how many."""
+    written = 0
+    batch: list[Response] = []
+    for r in demo_responses(library, count, seed=seed):
+        batch.append(r)
+        if len(batch) >= BATCH:
+            written += store.save_many(batch)
+            batch = []
+    if batch:
+        written += store.save_many(batch)
+    return written

@@ -1,0 +1,294 @@
+"""The school's words as types: age bands, strands, questionnaires, help routes, responses.
+
+Content models are pydantic models with ``extra="forbid"``: a school's typo in a
+field name is an error that names the field, never a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "FACE_ICONS",
+    "SKIPPED",
+    "AgeBand",
+    "Audience",
+    "ContentId",
+    "HelpRoute",
+    "Option",
+    "Question",
+    "Questionnaire",
+    "Response",
+    "SchoolProfile",
+    "Strand",
+    "StringTable",
+    "Term",
+    "YearGroup",
+    "content_hash",
+]
+
+#: Ids in content are lower-case words joined by hyphens: ``tell-an-adult``.
+ContentId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+#: What an answer holds when the pupil tapped "I'd rather not say".
+SKIPPED = None
+
+#: Picture names a content file may give an option; the kiosk maps each to a
+#: Material icon (colour emoji do not render offline in the web client).
+FACE_ICONS = (
+    "very-happy",
+    "happy",
+    "neutral",
+    "sad",
+    "very-sad",
+    "thumb-up",
+    "thumb-down",
+    "question",
+)
+
+
+class AgeBand(enum.StrEnum):
+    """The four Education for a Connected World age bands (UKCIS, 2020)."""
+
+    AGES_4_7 = "4-7"
+    AGES_7_11 = "7-11"
+    AGES_11_14 = "11-14"
+    AGES_14_18 = "14-18"
+
+    @property
+    def youngest(self) -> int:
+        return int(self.value.split("-")[0])
+
+    @property
+    def oldest(self) -> int:
+        return int(self.value.split("-")[1])
+
+    @property
+    def label(self) -> str:
+        return f"Ages {self.youngest}–{self.oldest}"
+
+
+class Strand(enum.StrEnum):
+    """The eight Education for a Connected World strands."""
+
+    SELF_IMAGE_AND_IDENTITY = "self-image-and-identity"
+    ONLINE_RELATIONSHIPS = "online-relationships"
+    ONLINE_REPUTATION = "online-reputation"
+    ONLINE_BULLYING = "online-bullying"
+    MANAGING_ONLINE_INFORMATION = "managing-online-information"
+    HEALTH_WELLBEING_AND_LIFESTYLE = "health-wellbeing-and-lifestyle"
+    PRIVACY_AND_SECURITY = "privacy-and-security"
+    COPYRIGHT_AND_OWNERSHIP = "copyright-and-ownership"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+class Audience(enum.StrEnum):
+    """Who a questionnaire or help route is for."""
+
+    PUPILS = "pupils"
+    PARENTS = "parents"
+    STAFF = "staff"
+
+
+class Term(enum.StrEnum):
+    """The three terms of an English school year, in calendar order within the year."""
+
+    AUTUMN = "autumn"
+    SPRING = "spring"
+    SUMMER = "summer"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Option(_Strict):
+    """One answer a pupil can tap."""
+
+    id: ContentId
+    label: Text
+    #: A picture from :data:`FACE_ICONS`, shown large for young children.
+    icon: Literal[
+        "very-happy", "happy", "neutral", "sad", "very-sad", "thumb-up", "thumb-down", "question"
+    ] | None = None
+
+
+class Question(_Strict):
+    """One question, shown alone on its own screen."""
+
+    id: ContentId
+    text: Text
+    strand: Strand
+    #: Sensitive questions get the higher small-number threshold in every export.
+    sensitive: bool = False
+    #: The youngest age this question suits (e.g. 13 for relationship questions).
+    min_age: int | None = Field(default=None, ge=4, le=18)
+    options: list[Option] = Field(min_length=2, max_length=6)
+    #: Option ids that count as the "good" answer in trend charts.
+    favourable: list[ContentId] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _options_consistent(self) -> Question:
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(
+                f"option ids must differ within a question; repeated: {', '.join(dupes)}"
+            )
+        unknown = [f for f in self.favourable if f not in ids]
+        if unknown:
+            raise ValueError(
+                f"favourable names {', '.join(unknown)}, which is not one of this "
+                f"question's options ({', '.join(ids)})"
+            )
+        return self
+
+
+class Questionnaire(_Strict):
+    """A versioned questionnaire for one audience (and, for pupils, one age band)."""
+
+    id: ContentId
+    version: int = Field(ge=1)
+    title: Text
+    audience: Literal[Audience.PUPILS, Audience.PARENTS]
+    band: AgeBand | None = None
+    #: ``faces`` draws big picture buttons (for ages 4–7); ``words`` draws text buttons.
+    presentation: Literal["faces", "words"] = "words"
+    #: Read before the first question: what this is, that it is anonymous, that
+    #: every question can be skipped, and that it is not how to report a worry.
+    intro: Text
+    questions: list[Question] = Field(min_length=1, max_length=20)
+    #: Help route ids shown on the thank-you screen, in order.
+    help_routes: list[ContentId] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _band_matches_audience(self) -> Questionnaire:
+        if self.audience == Audience.PUPILS and self.band is None:
+            raise ValueError("a pupil questionnaire needs a band: one of 4-7, 7-11, 11-14, 14-18")
+        if self.audience == Audience.PARENTS and self.band is not None:
+            raise ValueError("a parent questionnaire has no band; remove the band line")
+        return self
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.model_dump(mode="json"))
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+class HelpRoute(_Strict):
+    """Somewhere to get help: who it is for, how to reach it, and an honest line about it."""
+
+    id: ContentId
+    name: Text
+    for_whom: Text
+    honest_line: Text
+    phone: str | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    where: str | None = None
+    min_age: int | None = Field(default=None, ge=0, le=99)
+    audience: list[Audience] = Field(min_length=1)
+    #: A fact not yet confirmed from the source: shown to staff, never to pupils.
+    check_before_use: str | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> HelpRoute:
+        if not (self.phone or self.url or self.where):
+            raise ValueError("a help route needs at least one of phone, url or where")
+        return self
+
+
+class YearGroup(_Strict):
+    """A year group as the school names it, and the age band it belongs to."""
+
+    id: ContentId
+    name: Text
+    band: AgeBand
+
+
+class SchoolRoute(_Strict):
+    """The school's own route: the Designated Safeguarding Lead, by name and place."""
+
+    name: Text
+    for_whom: Text
+    where: Text
+    honest_line: Text
+
+
+class SchoolProfile(_Strict):
+    """What a school fills in about itself."""
+
+    id: ContentId
+    version: int = Field(ge=1)
+    name: Text
+    own_route: SchoolRoute
+    year_groups: list[YearGroup] = Field(min_length=1)
+
+    def own_help_route(self) -> HelpRoute:
+        r = self.own_route
+        return HelpRoute(
+            id="school",
+            name=r.name,
+            for_whom=r.for_whom,
+            honest_line=r.honest_line,
+            where=r.where,
+            audience=[Audience.PUPILS, Audience.PARENTS, Audience.STAFF],
+        )
+
+
+class StringTable(_Strict):
+    """The kiosk's words in one language, by key."""
+
+    id: ContentId
+    version: int = Field(ge=1)
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+    strings: dict[str, Text]
+
+    def get(self, key: str, **values: Any) -> str:
+        text = self.strings[key]
+        return text.format(**values) if values else text
+
+    def placeholders(self, key: str) -> set[str]:
+        return set(re.findall(r"{(\w+)}", self.strings.get(key, "")))
+
+
+class Response(_Strict):
+    """One pupil's finished questionnaire, as stored: anonymous and order-free.
+
+    There is no name, no device user and no clock time. ``id`` is a random UUID
+    made when the pupil finishes, so it says nothing about when.
+    """
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    questionnaire_id: str
+    questionnaire_version: int
+    content_hash: str
+    band: AgeBand | None
+    year_group: str | None = None
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}/\d{2}$")]
+    term: Term
+    kiosk_id: str
+    #: Question id -> option id, or ``None`` for "I'd rather not say".
+    answers: dict[str, str | None]
+
+
+def content_hash(data: Any) -> str:
+    """A stable SHA-256 of JSON-able content: any edit to the text changes it."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,308 @@
+"""The crash-safe response store: TinyDB over atomic, durable, sharded JSON files.
+
+Why it is shaped like this:
+
+* **Durable**: every write goes to a temporary file, is fsync'd, replaces the old
+  file with ``os.replace`` and fsyncs the folder. A power cut at any instant
+  leaves the old file or the new one, never half of either. ``save`` returns
+  only after that, so "Thank you" means saved.
+* **Sharded**: responses live in ``responses/<kiosk>/<year>/<term>/shard-NN.json``
+  with :data:`SHARDS` shards per term, picked by the response's random id. A save
+  rewrites one small shard (~1/64 of a term), never years of data.
+* **Order-free**: a response's shard and its TinyDB document id both come from its
+  random UUID, and files are written with sorted keys, so neither the file a
+  response is in nor its place in the file says when it was saved. File
+  modification times are reset after each write for the same reason.
+* **One writer**: a lock file stops two kiosk processes writing one folder;
+  within a process a lock serialises saves from many pupil sessions.
+
+The store's public surface (``save``, ``get``, ``responses``, ``counts``) is kept
+narrow on purpose: a PostgreSQL-backed hub can implement the same four calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Document
+
+from .model import Response
+
+__all__ = [
+    "SHARDS",
+    "AtomicJSONStorage",
+    "ResponseConflict",
+    "ResponseStore",
+    "StoreBusy",
+    "write_json_atomic",
+]
+
+#: Shards per kiosk and term. 64 keeps a shard near 80 responses at 5,000 a term.
+SHARDS = 64
+_FIXED_MTIME = 0  # 1970-01-01: file times must not date any response
+
+
+class StoreBusy(Exception):
+    """Another process is already writing to this data folder."""
+
+
+class ResponseConflict(Exception):
+    """A response with this id is stored already, with different content."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> None:
+    """Write ``data`` as JSON so that a crash leaves either the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if hide_mtime:
+        os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+    _fsync_dir(path.parent)
+    if hide_mtime:
+        os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
+
+
+class AtomicJSONStorage(Storage):  # type: ignore[misc]  # tinydb is untyped
+    """TinyDB's storage seam, made crash-safe; caches what it last wrote (one writer)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._cache: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._cache is None:
+            try:
+                self._cache = json.loads(self.path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                return None
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        # TinyDB mutates what read() returned before calling write(); if the write
+        # fails, that in-memory copy is ahead of the disk, so drop it.
+        self._cache = None
+        write_json_atomic(self.path, data, hide_mtime=True)
+        self._cache = data
+
+    def close(self) -> None:
+        self._cache = None
+
+
+def _doc_id(response_id: str) -> int:
+    return int(response_id[:15], 16)  # 60 random bits: fits TinyDB's int ids
+
+
+def _shard_of(response_id: str) -> int:
+    return int(response_id, 16) % SHARDS
+
+
+StorageFactory = Callable[[Path], Storage]
+
+
+class ResponseStore:
+    """Anonymous responses, saved durably, read back in no meaningful order.
+
+    Args:
+        root: the kiosk's data folder (responses go under ``root/responses``).
+        storage: makes the TinyDB storage for one shard path; the default is
+            :class:`AtomicJSONStorage`. Tests pass TinyDB's ``MemoryStorage``.
+        writer: take the folder's writer lock (readers such as ``stats`` don't).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        storage: StorageFactory | None = None,
+        writer: bool = True,
+    ) -> None:
+        self.root = Path(root)
+        self._dir = self.root / "responses"
+        self._in_memory = storage is not None and storage is MemoryStorage
+        self._storage = storage or AtomicJSONStorage
+        self._dbs: dict[Path, TinyDB] = {}
+        self._lock = threading.Lock()
+        self._lock_file: Any = None
+        if writer and not self._in_memory:
+            self._take_writer_lock()
+            self._remove_stale_temp_files()
+
+    # -- the four calls a hub backend must also provide ----------------------------
+
+    def save(self, response: Response) -> bool:
+        """Store ``response`` durably. True if added, False if already there (same content).
+
+        Raises:
+            ResponseConflict: the id is stored with different content.
+            OSError: the disk refused the write; nothing was acknowledged.
+        """
+        doc = response.model_dump(mode="json")
+        db = self._db_for(response)
+        with self._lock:
+            table = db.table("responses")
+            existing = table.get(doc_id=_doc_id(response.id))
+            if existing is not None:
+                if dict(existing) == doc:
+                    return False
+                raise ResponseConflict(
+                    f"response {response.id} is stored already with different content"
+                )
+            table.insert(Document(doc, doc_id=_doc_id(response.id)))
+        return True
+
+    def save_many(self, responses: list[Response]) -> int:
+        """Store many responses, one write per shard touched. Returns how many were new.
+
+        Same rules as :meth:`save`; a conflict stops the batch before its shard is written
+        (shards written earlier in the batch stay written: each response is whole).
+        """
+        by_shard: dict[Path, list[Response]] = {}
+        for r in responses:
+            by_shard.setdefault(self._path_for(r), []).append(r)
+        added = 0
+        for path in sorted(by_shard):
+            db = self._db(path)
+            with self._lock:
+                table = db.table("responses")
+                new: dict[int, Document] = {}
+                for r in by_shard[path]:
+                    doc, did = r.model_dump(mode="json"), _doc_id(r.id)
+                    existing = table.get(doc_id=did) or new.get(did)
+                    if existing is not None:
+                        if dict(existing) != doc:
+                            raise ResponseConflict(
+                                f"response {r.id} is stored already with different content"
+                            )
+                        continue
+                    new[did] = Document(doc, doc_id=did)
+                if new:
+                    table.insert_multiple(new.values())
+                    added += len(new)
+        return added
+
+    def get(self, response_id: str) -> Response | None:
+        for path in self._shard_paths():
+            if path.name != f"shard-{_shard_of(response_id):02d}.json":
+                continue
+            doc = self._db(path).table("responses").get(doc_id=_doc_id(response_id))
+            if doc is not None and doc.get("id") == response_id:
+                return Response.model_validate(dict(doc))
+        return None
+
+    def responses(
+        self, *, academic_year: str | None = None, term: str | None = None
+    ) -> Iterator[Response]:
+        """Every stored response (optionally one year or term), shard by shard."""
+        for path in self._shard_paths(academic_year=academic_year, term=term):
+            for doc in self._db(path).table("responses").all():
+                yield Response.model_validate(dict(doc))
+
+    def counts(self) -> dict[str, Any]:
+        """How many responses, by questionnaire, band, academic year + term, and kiosk."""
+        total = 0
+        by: dict[str, Counter[str]] = {
+            k: Counter() for k in ("questionnaire", "band", "term", "kiosk")
+        }
+        for r in self.responses():
+            total += 1
+            by["questionnaire"][f"{r.questionnaire_id} v{r.questionnaire_version}"] += 1
+            by["band"][r.band.value if r.band else "parents"] += 1
+            by["term"][f"{r.academic_year} {r.term.value}"] += 1
+            by["kiosk"][r.kiosk_id] += 1
+        return {"responses": total, **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()}}
+
+    # -- internals -------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._dbs.values():
+                db.close()
+            self._dbs.clear()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> ResponseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _path_for(self, r: Response) -> Path:
+        year = r.academic_year.replace("/", "-")
+        shard = f"shard-{_shard_of(r.id):02d}.json"
+        return self._dir / r.kiosk_id / year / r.term.value / shard
+
+    def _db_for(self, r: Response) -> TinyDB:
+        return self._db(self._path_for(r))
+
+    def _db(self, path: Path) -> TinyDB:
+        db = self._dbs.get(path)
+        if db is None:
+            db = TinyDB(storage=MemoryStorage) if self._in_memory else TinyDB(
+                path, storage=self._storage
+            )
+            self._dbs[path] = db
+        return db
+
+    def _shard_paths(
+        self, *, academic_year: str | None = None, term: str | None = None
+    ) -> list[Path]:
+        if self._in_memory:
+            paths = list(self._dbs)
+        else:
+            paths = sorted(self._dir.glob("*/*/*/shard-*.json"))
+        year = academic_year.replace("/", "-") if academic_year else None
+        return [
+            p
+            for p in paths
+            if (year is None or p.parent.parent.name == year)
+            and (term is None or p.parent.name == term)
+        ]
+
+    def _take_writer_lock(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        f = open(self.root / ".writer.lock", "a+")  # noqa: SIM115 - held open for life
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close()
+            raise StoreBusy(
+                f"another kiosk or command is already saving into {self.root}; "
+                "stop it first, or give this one its own --data folder"
+            ) from None
+        self._lock_file = f
+
+    def _remove_stale_temp_files(self) -> None:
+        # A temp file is a write that never reached os.replace: never acknowledged.
+        for tmp in self.root.glob("**/.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
