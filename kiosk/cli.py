@@ -88,7 +88,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not (data / "responses").is_dir() and not (data / "kiosk.json").is_file():
         print(f"esafety stats: {data} holds no kiosk data", file=sys.stderr)
         return 1
-    counts = ResponseStore(data, writer=False).counts()
+    counts = ResponseStore(data, writer=False).counts(answers=args.answers)
     if args.json:
         print(json.dumps(counts, indent=2))
         return 0
@@ -97,6 +97,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"\n{key.removeprefix('by_')}:")
         for name, n in counts[key].items():
             print(f"  {name:30} {n}")
+    for questionnaire, per_q in counts.get("answers", {}).items():
+        print(f"\nanswers to {questionnaire}:")
+        for qid, tally in per_q.items():
+            print(f"  {qid:30} " + ", ".join(f"{k}: {v}" for k, v in tally.items()))
     return 0
 
 
@@ -146,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="counts of what a data folder holds")
     st.add_argument("--data", required=True)
     st.add_argument("--json", action="store_true", help="print JSON")
+    st.add_argument("--answers", action="store_true",
+                    help="also count each option chosen, per question (local, unsuppressed)")
     st.set_defaults(func=cmd_stats)
 
     d = sub.add_parser("demo-data", help="write synthetic anonymised responses")

@@ -51,6 +51,7 @@ class PupilSession:
         page.bgcolor = PALETTE.background
         page.padding = 24
         page.theme = ft.Theme(color_scheme_seed=PALETTE.primary)
+        page.horizontal_alignment = ft.CrossAxisAlignment.STRETCH
         page.on_disconnect = self._gone
         page.on_close = self._gone
         self.show_start()
@@ -108,7 +109,10 @@ class PupilSession:
             scroll=ft.ScrollMode.AUTO,
             expand=True,
         )
-        self.page.controls[:] = [ft.Column([top, page_body], expand=True)]
+        self.page.controls[:] = [
+            ft.Column([top, page_body], expand=True,
+                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        ]
         self.page.update()
 
     # -- screens ------------------------------------------------------------------

@@ -268,7 +268,10 @@ def check_content(
     strings_name = f"{STRINGS_DIR}/{language}.yaml"
     strings = _load_one(folder, strings_name, StringTable, problems)
     if strings is not None:
-        problems += _check_strings(strings, strings_name)
+        string_problems = _check_strings(strings, strings_name)
+        problems += string_problems
+        if any(p.severity == Severity.ERROR for p in string_problems):
+            strings = None
 
     questionnaires: dict[str, Questionnaire] = {}
     unavailable: list[Unavailable] = []
@@ -295,8 +298,7 @@ def check_content(
             found = _cross_check(q, src, routes, questionnaires, taken_bands)
         problems += found
         if q is None or any(p.severity == Severity.ERROR for p in found):
-            declared = src.data.get("band") or src.data.get("audience") if src else None
-            band_key = str(declared) if declared is not None else _band_from_name(path.stem)
+            band_key = _declared_band(src.data if src else {}, path.stem)
             unavailable.append(
                 Unavailable(name, band_key, [p for p in found if p.severity == Severity.ERROR])
             )
@@ -430,6 +432,15 @@ def _child(node: yaml.Node | None, key: str, index: int) -> yaml.Node | None:
     if isinstance(seq, yaml.SequenceNode) and index < len(seq.value):
         return seq.value[index]
     return None
+
+
+def _declared_band(data: dict[str, Any], stem: str) -> str | None:
+    """Which band a broken file was meant for: its own word, else its file name."""
+    if data.get("band") is not None:
+        return str(data["band"])
+    if data.get("audience") == "parents":
+        return "parents"
+    return _band_from_name(stem)
 
 
 def _band_from_name(stem: str) -> str | None:

@@ -225,9 +225,16 @@ class ResponseStore:
             for doc in self._db(path).table("responses").all():
                 yield Response.model_validate(dict(doc))
 
-    def counts(self) -> dict[str, Any]:
-        """How many responses, by questionnaire, band, academic year + term, and kiosk."""
+    def counts(self, *, answers: bool = False) -> dict[str, Any]:
+        """How many responses, by questionnaire, band, academic year + term, and kiosk.
+
+        With ``answers``, also how often each option was chosen per question
+        (``null`` = "I'd rather not say"). These are raw local counts for staff
+        on this machine; anything that leaves it goes through small-number
+        suppression first.
+        """
         total = 0
+        tally: dict[str, dict[str, Counter[str]]] = {}
         by: dict[str, Counter[str]] = {
             k: Counter() for k in ("questionnaire", "band", "term", "kiosk")
         }
@@ -237,7 +244,19 @@ class ResponseStore:
             by["band"][r.band.value if r.band else "parents"] += 1
             by["term"][f"{r.academic_year} {r.term.value}"] += 1
             by["kiosk"][r.kiosk_id] += 1
-        return {"responses": total, **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()}}
+            if answers:
+                per_q = tally.setdefault(r.questionnaire_id, {})
+                for qid, choice in r.answers.items():
+                    per_q.setdefault(qid, Counter())[choice or "null"] += 1
+        out: dict[str, Any] = {
+            "responses": total, **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()}
+        }
+        if answers:
+            out["answers"] = {
+                q: {qid: dict(sorted(c.items())) for qid, c in sorted(per.items())}
+                for q, per in sorted(tally.items())
+            }
+        return out
 
     # -- internals -------------------------------------------------------------
 

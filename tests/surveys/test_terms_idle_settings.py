@@ -1,0 +1,85 @@
+"""Terms and academic years; idle timing; the staff PIN and its back-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from surveys.clock import FakeClock
+from surveys.idle import IdlePolicy, IdleState, IdleTimer
+from surveys.model import Term
+from surveys.settings import PinGuard, PinHash, load_settings, valid_pin
+from surveys.terms import academic_year, easter_sunday, term_of
+
+
+@pytest.mark.parametrize(
+    ("year", "easter"),
+    [(2024, dt.date(2024, 3, 31)), (2025, dt.date(2025, 4, 20)), (2026, dt.date(2026, 4, 5)),
+     (2027, dt.date(2027, 3, 28)), (2038, dt.date(2038, 4, 25))],
+)
+def test_easter(year, easter):
+    assert easter_sunday(year) == easter
+
+
+@pytest.mark.parametrize(
+    ("day", "year", "term"),
+    [
+        (dt.date(2026, 9, 1), "2026/27", Term.AUTUMN),
+        (dt.date(2026, 12, 31), "2026/27", Term.AUTUMN),
+        (dt.date(2027, 1, 4), "2026/27", Term.SPRING),
+        (dt.date(2027, 3, 28), "2026/27", Term.SPRING),  # Easter Sunday
+        (dt.date(2027, 3, 29), "2026/27", Term.SUMMER),  # Easter Monday
+        (dt.date(2027, 8, 31), "2026/27", Term.SUMMER),
+        (dt.date(2099, 9, 1), "2099/00", Term.AUTUMN),
+    ],
+)
+def test_academic_year_and_term(day, year, term):
+    assert (academic_year(day), term_of(day)) == (year, term)
+
+
+def test_idle_warns_then_resets_and_thanks_resets_sooner():
+    clock = FakeClock()
+    timer = IdleTimer(IdlePolicy(warn_after=90, reset_after=120, thanks_reset_after=30), clock)
+    clock.advance(89)
+    assert timer.state() == IdleState.ACTIVE
+    clock.advance(1)
+    assert timer.state() == IdleState.WARN
+    assert timer.state(on_thanks=True) == IdleState.RESET
+    timer.touch()
+    assert timer.state() == IdleState.ACTIVE
+    clock.advance(120)
+    assert timer.state() == IdleState.RESET
+
+
+def test_idle_policy_refuses_nonsense():
+    with pytest.raises(ValueError):
+        IdlePolicy(warn_after=10, reset_after=5)
+
+
+def test_pin_is_stored_hashed_and_checked():
+    h = PinHash.make("2468")
+    assert "2468" not in h.model_dump_json()
+    assert h.matches("2468") and not h.matches("2469")
+    assert valid_pin("2468") and not valid_pin("12") and not valid_pin("12ab")
+
+
+def test_wrong_pins_back_off_exponentially():
+    clock = FakeClock()
+    guard, h = PinGuard(clock), PinHash.make("2468")
+    for _ in range(3):
+        assert not guard.check("0000", h)
+    assert guard.wait_seconds() == 30
+    assert not guard.check("2468", h), "even the right PIN waits out the back-off"
+    clock.advance(30)
+    assert not guard.check("1111", h)
+    assert guard.wait_seconds() == 60
+    clock.advance(60)
+    assert guard.check("2468", h)
+    assert guard.wait_seconds() == 0
+
+
+def test_first_run_makes_a_kiosk_id_and_no_pin(tmp_path):
+    s = load_settings(tmp_path)
+    assert s.kiosk_id.startswith("kiosk-") and s.pin is None and s.band is None
+    assert load_settings(tmp_path).kiosk_id == s.kiosk_id
