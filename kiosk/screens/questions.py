@@ -93,7 +93,7 @@ def _option_style(chosen: bool, radius: int) -> ft.ButtonStyle:
 
 
 def _chosen_mark(s: PupilSession, chosen: bool, size: int) -> ft.Icon:
-    # The icon's label joins the button's accessible name: "Yes, chosen".
+    # The icon's label joins the button's accessible name: "chosen Yes".
     if chosen:
         return ft.Icon(ft.Icons.CHECK_CIRCLE, size=size, color=PALETTE.primary,
                        semantics_label=s.t("question_chosen"))
@@ -106,10 +106,10 @@ def _face_button(s: PupilSession, option: Option, chosen: bool) -> ft.Control:
     return ft.Button(
         content=ft.Column(
             [
-                ft.Icon(icon, size=110, color=colour),
+                *([_chosen_mark(s, chosen, 30)] if chosen else []),
+                ft.Icon(icon, size=110 if not chosen else 90, color=colour),
                 ft.Text(option.label, size=30, weight=ft.FontWeight.BOLD,
                         text_align=ft.TextAlign.CENTER),
-                *([_chosen_mark(s, chosen, 30)] if chosen else []),
             ],
             horizontal_alignment=ft.CrossAxisAlignment.CENTER,
             alignment=ft.MainAxisAlignment.CENTER,

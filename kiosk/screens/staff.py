@@ -129,7 +129,7 @@ def _problems(s: PupilSession) -> list[ft.Control]:
         for p in item.problems[:5]:
             where = f"{p.file}, line {p.line}" if p.line else p.file
             lines.append(ft.Text(f"{where} — {p.entry}: {p.message}. Fix: {p.fix}.", size=18,
-                                 color=PALETTE.text, selectable=True))
+                                 color=PALETTE.text))
         out.append(ft.Container(ft.Column(lines, spacing=6), width=860, padding=16,
                                 bgcolor="#FFF4EC", border_radius=12))
     warnings = len(lib.problems) - len(lib.errors)
