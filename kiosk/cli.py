@@ -45,17 +45,24 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
         return 1
     if args.desktop:
-        print("esafety kiosk: --desktop needs the Flet desktop client, which is not installed "
-              "and cannot be downloaded offline; use the web kiosk (the default).",
-              file=sys.stderr)
+        print(
+            "esafety kiosk: --desktop needs the Flet desktop client, which is not installed "
+            "and cannot be downloaded offline; use the web kiosk (the default).",
+            file=sys.stderr,
+        )
         return 1
 
     from kiosk.server import KioskServer, serve
 
     shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else _lan_address()
     address = f"http://{shown_host}:{args.port}/"
-    server = KioskServer(library=library, store=store, data_dir=Path(args.data), idle=idle,
-                         address=address if args.host not in ("127.0.0.1", "localhost") else "")
+    server = KioskServer(
+        library=library,
+        store=store,
+        data_dir=Path(args.data),
+        idle=idle,
+        address=address if args.host not in ("127.0.0.1", "localhost") else "",
+    )
     for item in library.unavailable:
         print(f"warning: {item.file} is unavailable: {item.problems[0]}", file=sys.stderr)
     print(f"E-Safety Kiosk: serving {address}  (data: {args.data}; Ctrl+C stops)", flush=True)
@@ -131,13 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("kiosk", help="serve the kiosk web UI (offline)")
     k.add_argument("--data", required=True, help="folder for this kiosk's saved data")
     k.add_argument("--content", help="content folder (default: the shipped content)")
-    k.add_argument("--host", default="127.0.0.1",
-                   help="127.0.0.1 (this computer only) or 0.0.0.0 (tablets on the LAN)")
+    k.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="127.0.0.1 (this computer only) or 0.0.0.0 (tablets on the LAN)",
+    )
     k.add_argument("--port", type=int, default=DEFAULT_PORT)
     k.add_argument("--idle-warn", type=float, default=90.0, help="seconds before 'still there?'")
     k.add_argument("--idle-reset", type=float, default=120.0, help="seconds before reset")
-    k.add_argument("--thanks-reset", type=float, default=30.0,
-                   help="seconds the thank-you screen stays")
+    k.add_argument(
+        "--thanks-reset", type=float, default=30.0, help="seconds the thank-you screen stays"
+    )
     k.add_argument("--desktop", action="store_true", help="use the Flet desktop client")
     k.set_defaults(func=cmd_kiosk)
 
@@ -150,8 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="counts of what a data folder holds")
     st.add_argument("--data", required=True)
     st.add_argument("--json", action="store_true", help="print JSON")
-    st.add_argument("--answers", action="store_true",
-                    help="also count each option chosen, per question (local, unsuppressed)")
+    st.add_argument(
+        "--answers",
+        action="store_true",
+        help="also count each option chosen, per question (local, unsuppressed)",
+    )
     st.set_defaults(func=cmd_stats)
 
     d = sub.add_parser("demo-data", help="write synthetic anonymised responses")

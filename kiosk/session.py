@@ -97,8 +97,12 @@ class PupilSession:
             [
                 *left,
                 ft.Container(expand=True),
-                quiet_button(self.t("help_button"), self.on(self.show_help),
-                             icon=ft.Icons.SUPPORT_AGENT, size=24),
+                quiet_button(
+                    self.t("help_button"),
+                    self.on(self.show_help),
+                    icon=ft.Icons.SUPPORT_AGENT,
+                    size=24,
+                ),
             ]
         )
         page_body = ft.Column(
@@ -110,8 +114,9 @@ class PupilSession:
             expand=True,
         )
         self.page.controls[:] = [
-            ft.Column([top, page_body], expand=True,
-                      horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+            ft.Column(
+                [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+            )
         ]
         self.page.update()
 
@@ -218,9 +223,7 @@ class PupilSession:
             await self.show_settings()
             return
         wait = self.server.pins.wait_seconds()
-        self.message = (
-            self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
-        )
+        self.message = self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
         self.render("staff", staff.build_pin(self))
 
     async def show_settings(self) -> None:

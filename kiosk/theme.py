@@ -49,7 +49,10 @@ Handler = Callable[[Any], Any]
 
 def heading(text: str, size: int = 40) -> ft.Text:
     return ft.Text(
-        text, size=size, weight=ft.FontWeight.BOLD, color=PALETTE.text,
+        text,
+        size=size,
+        weight=ft.FontWeight.BOLD,
+        color=PALETTE.text,
         text_align=ft.TextAlign.CENTER,
     )
 
@@ -59,8 +62,14 @@ def body_text(text: str, size: int = 26, color: str = PALETTE.text) -> ft.Text:
 
 
 def big_button(
-    label: str, on_click: Handler, *, width: int = 420, height: int = 88, size: int = 30,
-    icon: Any = None, disabled: bool = False,
+    label: str,
+    on_click: Handler,
+    *,
+    width: int = 420,
+    height: int = 88,
+    size: int = 30,
+    icon: Any = None,
+    disabled: bool = False,
 ) -> ft.Button:
     """The one clear action on a screen."""
     return ft.Button(
@@ -79,7 +88,12 @@ def big_button(
 
 
 def quiet_button(
-    label: str, on_click: Handler, *, icon: Any = None, size: int = 22, height: int = 64,
+    label: str,
+    on_click: Handler,
+    *,
+    icon: Any = None,
+    size: int = 22,
+    height: int = 64,
 ) -> ft.OutlinedButton:
     """Secondary actions (Back, I'd rather not say, Help): clear but not shouting."""
     return ft.OutlinedButton(

@@ -16,7 +16,7 @@ Folder layout::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,8 +24,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-import content as shipped_content
-
+from .checks import check_strings, cross_check
 from .errors import Code, ContentError, ContentProblem, Severity
 from .model import (
     AgeBand,
@@ -127,7 +126,7 @@ def load_yaml(path: Path, name: str) -> tuple[_Source | None, list[ContentProble
         ]
     try:
         root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [
@@ -153,7 +152,7 @@ def load_yaml(path: Path, name: str) -> tuple[_Source | None, list[ContentProble
     return _Source(name, data, root), []
 
 
-def _fix_for(err: dict[str, Any]) -> str:
+def _fix_for(err: Any) -> str:
     kind = err["type"]
     field_name = str(err["loc"][-1]) if err["loc"] else "field"
     ctx = err.get("ctx") or {}
@@ -268,7 +267,7 @@ def check_content(
     strings_name = f"{STRINGS_DIR}/{language}.yaml"
     strings = _load_one(folder, strings_name, StringTable, problems)
     if strings is not None:
-        string_problems = _check_strings(strings, strings_name)
+        string_problems = check_strings(strings, strings_name)
         problems += string_problems
         if any(p.severity == Severity.ERROR for p in string_problems):
             strings = None
@@ -295,7 +294,7 @@ def check_content(
         if src is not None:
             q, found = _validate(Questionnaire, src)
         if q is not None and src is not None:
-            found = _cross_check(q, src, routes, questionnaires, taken_bands)
+            found = cross_check(q, src, routes, questionnaires, taken_bands)
         problems += found
         if q is None or any(p.severity == Severity.ERROR for p in found):
             band_key = _declared_band(src.data if src else {}, path.stem)
@@ -320,9 +319,7 @@ def check_content(
 
     if school is None or routes is None or strings is None:
         return None, problems
-    library = ContentLibrary(
-        folder, school, routes, strings, questionnaires, unavailable, problems
-    )
+    library = ContentLibrary(folder, school, routes, strings, questionnaires, unavailable, problems)
     return library, problems
 
 
@@ -349,9 +346,7 @@ def _read(folder: Path, name: str) -> tuple[_Source | None, list[ContentProblem]
     return load_yaml(path, name)
 
 
-def _load_one(
-    folder: Path, name: str, model: type[M], problems: list[ContentProblem]
-) -> M | None:
+def _load_one(folder: Path, name: str, model: type[M], problems: list[ContentProblem]) -> M | None:
     src, found = _read(folder, name)
     problems += found
     if src is None:
@@ -403,7 +398,11 @@ def _load_routes(src: _Source, problems: list[ContentProblem]) -> dict[str, Help
                     src.name,
                     src.describe(["routes", i]),
                     f'the id "{route.id}" is used twice'
-                    + (" (school is kept for the school's own route)" if route.id == "school" else ""),
+                    + (
+                        " (school is kept for the school's own route)"
+                        if route.id == "school"
+                        else ""
+                    ),
                     "give each route its own id",
                     line=src.line_of(["routes", i, "id"]),
                 )
@@ -430,7 +429,8 @@ def _child(node: yaml.Node | None, key: str, index: int) -> yaml.Node | None:
         return None
     seq = next((v for k, v in node.value if k.value == key), None)
     if isinstance(seq, yaml.SequenceNode) and index < len(seq.value):
-        return seq.value[index]
+        item: yaml.Node = seq.value[index]
+        return item
     return None
 
 
@@ -452,120 +452,3 @@ def _band_from_name(stem: str) -> str | None:
 
 def _split(entry: str) -> list[str]:
     return [] if not entry else [entry]
-
-
-def _cross_check(
-    q: Questionnaire,
-    src: _Source,
-    routes: dict[str, HelpRoute] | None,
-    seen: dict[str, Questionnaire],
-    taken_bands: dict[str, str],
-) -> list[ContentProblem]:
-    found: list[ContentProblem] = []
-
-    def problem(code: Code, loc: list[int | str], message: str, fix: str) -> None:
-        found.append(
-            ContentProblem(code, src.name, src.describe(loc), message, fix, line=src.line_of(loc))
-        )
-
-    if q.id in seen:
-        problem(Code.DUPLICATE_ID, ["id"], f'another file already uses the id "{q.id}"',
-                "give this questionnaire its own id")
-    band_key = q.band.value if q.band else "parents"
-    if band_key in taken_bands:
-        problem(
-            Code.TWO_QUESTIONNAIRES_FOR_BAND,
-            ["band"] if q.band else ["audience"],
-            f"{taken_bands[band_key]} is already the questionnaire for {band_key}",
-            "keep one questionnaire per band: move the other file out of the folder",
-        )
-    qids = [question.id for question in q.questions]
-    for i, qid in enumerate(qids):
-        if qids.index(qid) != i:
-            problem(Code.DUPLICATE_ID, ["questions", i, "id"],
-                    f'the question id "{qid}" is used twice in this file',
-                    "give each question its own id (trends follow the id)")
-        min_age = q.questions[i].min_age
-        if q.band and min_age and min_age > q.band.youngest:
-            problem(
-                Code.QUESTION_TOO_OLD,
-                ["questions", i, "min_age"],
-                f"this question is for ages {min_age}+ but the band starts at {q.band.youngest}",
-                "move it to a questionnaire for older pupils, or remove it",
-            )
-    if routes is None:
-        return found
-    who = Audience(q.audience)
-    for i, rid in enumerate(q.help_routes):
-        route = routes.get(rid)
-        if route is None:
-            problem(
-                Code.UNKNOWN_ROUTE,
-                ["help_routes", i],
-                f'no help route has the id "{rid}"',
-                f"use one of: {', '.join(sorted(routes))}",
-            )
-            continue
-        if who not in route.audience:
-            problem(
-                Code.ROUTE_WRONG_AUDIENCE,
-                ["help_routes", i],
-                f"{route.name} is for {', '.join(route.audience)}, not {who.value}",
-                "remove it from this questionnaire's help_routes",
-            )
-        if q.band and route.min_age and route.min_age > q.band.oldest:
-            problem(
-                Code.ROUTE_TOO_OLD,
-                ["help_routes", i],
-                f"{route.name} is for ages {route.min_age}+, older than this whole band",
-                "remove it from this questionnaire's help_routes",
-            )
-    return found
-
-
-def _check_strings(strings: StringTable, name: str) -> list[ContentProblem]:
-    """Compare a strings file with the shipped English one: same keys, same placeholders."""
-    reference_src, _ = load_yaml(shipped_content.SHIPPED_DIR / STRINGS_DIR / "en.yaml", "en.yaml")
-    if reference_src is None:
-        return []
-    reference = StringTable.model_validate(reference_src.data)
-    found: list[ContentProblem] = []
-    for key in sorted(set(reference.strings) - set(strings.strings)):
-        found.append(
-            ContentProblem(
-                Code.MISSING_STRING,
-                name,
-                f"strings › {key}",
-                "the kiosk needs this text and it is missing",
-                f'add `{key}: "{reference.strings[key]}"` (in your own words)',
-            )
-        )
-    for key in sorted(set(strings.strings) & set(reference.strings)):
-        want, got = reference.placeholders(key), strings.placeholders(key)
-        if want != got:
-            found.append(
-                ContentProblem(
-                    Code.PLACEHOLDER_MISMATCH,
-                    name,
-                    f"strings › {key}",
-                    f"uses {_braces(got) or 'no placeholders'}; the kiosk fills in "
-                    f"{_braces(want) or 'none'}",
-                    f"keep exactly {_braces(want) or 'no {…} placeholders'} in this text",
-                )
-            )
-    for key in sorted(set(strings.strings) - set(reference.strings)):
-        found.append(
-            ContentProblem(
-                Code.UNUSED_STRING,
-                name,
-                f"strings › {key}",
-                "the kiosk never shows this text",
-                "check the spelling of the key, or delete it",
-                severity=Severity.WARNING,
-            )
-        )
-    return found
-
-
-def _braces(names: Iterable[str]) -> str:
-    return ", ".join(f"{{{n}}}" for n in sorted(names))

@@ -120,9 +120,19 @@ class Option(_Strict):
     id: ContentId
     label: Text
     #: A picture from :data:`FACE_ICONS`, shown large for young children.
-    icon: Literal[
-        "very-happy", "happy", "neutral", "sad", "very-sad", "thumb-up", "thumb-down", "question"
-    ] | None = None
+    icon: (
+        Literal[
+            "very-happy",
+            "happy",
+            "neutral",
+            "sad",
+            "very-sad",
+            "thumb-up",
+            "thumb-down",
+            "question",
+        ]
+        | None
+    ) = None
 
 
 class Question(_Strict):

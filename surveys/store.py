@@ -90,7 +90,7 @@ def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> Non
         os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]  # tinydb is untyped
+class AtomicJSONStorage(Storage):
     """TinyDB's storage seam, made crash-safe; caches what it last wrote (one writer)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -146,7 +146,7 @@ class ResponseStore:
     ) -> None:
         self.root = Path(root)
         self._dir = self.root / "responses"
-        self._in_memory = storage is not None and storage is MemoryStorage
+        self._in_memory = storage is not None and storage is MemoryStorage  # type: ignore[comparison-overlap]
         self._storage = storage or AtomicJSONStorage
         self._dbs: dict[Path, TinyDB] = {}
         self._lock = threading.Lock()
@@ -249,7 +249,8 @@ class ResponseStore:
                 for qid, choice in r.answers.items():
                     per_q.setdefault(qid, Counter())[choice or "null"] += 1
         out: dict[str, Any] = {
-            "responses": total, **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()}
+            "responses": total,
+            **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()},
         }
         if answers:
             out["answers"] = {
@@ -286,8 +287,10 @@ class ResponseStore:
     def _db(self, path: Path) -> TinyDB:
         db = self._dbs.get(path)
         if db is None:
-            db = TinyDB(storage=MemoryStorage) if self._in_memory else TinyDB(
-                path, storage=self._storage
+            db = (
+                TinyDB(storage=MemoryStorage)
+                if self._in_memory
+                else TinyDB(path, storage=self._storage)
             )
             self._dbs[path] = db
         return db

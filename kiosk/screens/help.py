@@ -23,11 +23,20 @@ def route_card(s: PupilSession, route: HelpRoute, *, width: int = 860) -> ft.Con
         ft.Text(route.for_whom, size=22, color=PALETTE.text),
     ]
     if route.phone:
-        lines.append(ft.Row([
-            ft.Icon(ft.Icons.PHONE, size=28, color=PALETTE.primary),
-            ft.Text(route.phone, size=26, weight=ft.FontWeight.BOLD, color=PALETTE.primary,
-                    expand=True),
-        ]))
+        lines.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.PHONE, size=28, color=PALETTE.primary),
+                    ft.Text(
+                        route.phone,
+                        size=26,
+                        weight=ft.FontWeight.BOLD,
+                        color=PALETTE.primary,
+                        expand=True,
+                    ),
+                ]
+            )
+        )
     if route.where:
         lines.append(ft.Text(s.t("help_where", where=route.where), size=22, color=PALETTE.text))
     if route.min_age:
@@ -38,10 +47,19 @@ def route_card(s: PupilSession, route: HelpRoute, *, width: int = 860) -> ft.Con
         row.append(
             ft.Column(
                 [
-                    ft.Image(src=cached_qr(route.url), width=150, height=150,
-                             semantics_label=s.t("help_qr_label", name=route.name)),
-                    ft.Text(route.url.removeprefix("https://").removesuffix("/"), size=14,
-                            color=PALETTE.muted, width=170, text_align=ft.TextAlign.CENTER),
+                    ft.Image(
+                        src=cached_qr(route.url),
+                        width=150,
+                        height=150,
+                        semantics_label=s.t("help_qr_label", name=route.name),
+                    ),
+                    ft.Text(
+                        route.url.removeprefix("https://").removesuffix("/"),
+                        size=14,
+                        color=PALETTE.muted,
+                        width=170,
+                        text_align=ft.TextAlign.CENTER,
+                    ),
                 ],
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
                 spacing=4,

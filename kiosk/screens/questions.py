@@ -39,8 +39,12 @@ def build_question(s: PupilSession, flow: QuestionnaireFlow) -> list[ft.Control]
                 color=PALETTE.muted,
             ),
             ft.ProgressBar(
-                value=flow.position / flow.total, width=600, height=12,
-                color=PALETTE.primary, bgcolor="#DDE5EE", border_radius=6,
+                value=flow.position / flow.total,
+                width=600,
+                height=12,
+                color=PALETTE.primary,
+                bgcolor="#DDE5EE",
+                border_radius=6,
             ),
         ],
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
@@ -61,10 +65,14 @@ def build_question(s: PupilSession, flow: QuestionnaireFlow) -> list[ft.Control]
         )
     nav = ft.Row(
         [
-            quiet_button(s.t("question_back"), s.flow_action(lambda f: f.back()),
-                         icon=ft.Icons.ARROW_BACK),
-            quiet_button(s.t("question_skip"), s.flow_action(lambda f: f.skip()),
-                         icon=ft.Icons.NOT_INTERESTED),
+            quiet_button(
+                s.t("question_back"), s.flow_action(lambda f: f.back()), icon=ft.Icons.ARROW_BACK
+            ),
+            quiet_button(
+                s.t("question_skip"),
+                s.flow_action(lambda f: f.skip()),
+                icon=ft.Icons.NOT_INTERESTED,
+            ),
         ],
         alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
         width=820,
@@ -86,8 +94,9 @@ def _option_style(chosen: bool, radius: int) -> ft.ButtonStyle:
         bgcolor=PALETTE.chosen if chosen else PALETTE.option,
         color=PALETTE.text,
         shape=ft.RoundedRectangleBorder(radius=radius),
-        side=ft.BorderSide(5 if chosen else 2,
-                           PALETTE.primary if chosen else PALETTE.option_border),
+        side=ft.BorderSide(
+            5 if chosen else 2, PALETTE.primary if chosen else PALETTE.option_border
+        ),
         padding=ft.Padding.symmetric(horizontal=24, vertical=16),
     )
 
@@ -95,8 +104,12 @@ def _option_style(chosen: bool, radius: int) -> ft.ButtonStyle:
 def _chosen_mark(s: PupilSession, chosen: bool, size: int) -> ft.Icon:
     # The icon's label joins the button's accessible name: "chosen Yes".
     if chosen:
-        return ft.Icon(ft.Icons.CHECK_CIRCLE, size=size, color=PALETTE.primary,
-                       semantics_label=s.t("question_chosen"))
+        return ft.Icon(
+            ft.Icons.CHECK_CIRCLE,
+            size=size,
+            color=PALETTE.primary,
+            semantics_label=s.t("question_chosen"),
+        )
     return ft.Icon(ft.Icons.CIRCLE_OUTLINED, size=size, color=PALETTE.option_border)
 
 
@@ -108,8 +121,9 @@ def _face_button(s: PupilSession, option: Option, chosen: bool) -> ft.Control:
             [
                 *([_chosen_mark(s, chosen, 30)] if chosen else []),
                 ft.Icon(icon, size=110 if not chosen else 90, color=colour),
-                ft.Text(option.label, size=30, weight=ft.FontWeight.BOLD,
-                        text_align=ft.TextAlign.CENTER),
+                ft.Text(
+                    option.label, size=30, weight=ft.FontWeight.BOLD, text_align=ft.TextAlign.CENTER
+                ),
             ],
             horizontal_alignment=ft.CrossAxisAlignment.CENTER,
             alignment=ft.MainAxisAlignment.CENTER,
@@ -147,13 +161,17 @@ def build_finish(
     ]
     if failed:
         controls.append(body_text(s.t("finish_failed"), color=PALETTE.warn))
-    label = s.t("finish_saving") if saving else s.t(
-        "finish_retry" if failed else "finish_button"
-    )
+    if saving:
+        label = s.t("finish_saving")
+    elif failed:
+        label = s.t("finish_retry")
+    else:
+        label = s.t("finish_button")
     controls.append(big_button(label, s.on_async(s.finish), disabled=saving, height=100))
     if not saving:
         controls.append(
-            quiet_button(s.t("question_back"), s.flow_action(lambda f: f.back()),
-                         icon=ft.Icons.ARROW_BACK)
+            quiet_button(
+                s.t("question_back"), s.flow_action(lambda f: f.back()), icon=ft.Icons.ARROW_BACK
+            )
         )
     return controls

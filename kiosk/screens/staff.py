@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 
 def _pin_field(label: str) -> ft.TextField:
     return ft.TextField(
-        label=label, password=True, keyboard_type=ft.KeyboardType.NUMBER,
-        width=360, text_size=28, max_length=8,
+        label=label,
+        password=True,
+        keyboard_type=ft.KeyboardType.NUMBER,
+        width=360,
+        text_size=28,
+        max_length=8,
     )
 
 
@@ -26,7 +30,10 @@ def _feedback(s: PupilSession) -> list[ft.Control]:
 
 
 def build_choose_pin(s: PupilSession) -> list[ft.Control]:
-    first, again = _pin_field(s.t("staff_new_pin_label")), _pin_field(s.t("staff_confirm_pin_label"))
+    first, again = (
+        _pin_field(s.t("staff_new_pin_label")),
+        _pin_field(s.t("staff_confirm_pin_label")),
+    )
 
     async def save() -> None:
         await s.choose_pin(first.value or "", again.value or "")
@@ -86,9 +93,7 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
         return s.on(apply)
 
     parents = settings.audience == Audience.PARENTS
-    bands = [
-        _choice(b.label, not parents and settings.band == b, choose(b)) for b in AgeBand
-    ]
+    bands = [_choice(b.label, not parents and settings.band == b, choose(b)) for b in AgeBand]
     bands.append(_choice(s.t("staff_parents_choice"), parents, choose(None)))
     controls: list[ft.Control] = [
         heading(s.t("staff_heading"), size=36),
@@ -98,10 +103,10 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
     ]
     if settings.band is not None and not parents:
         years = [g for g in lib.school.year_groups if g.band == settings.band]
-        row = [_choice(s.t("staff_any_year"), settings.year_group is None,
-                       choose(settings.band))]
-        row += [_choice(g.name, settings.year_group == g.id, choose(settings.band, g.id))
-                for g in years]
+        row = [_choice(s.t("staff_any_year"), settings.year_group is None, choose(settings.band))]
+        row += [
+            _choice(g.name, settings.year_group == g.id, choose(settings.band, g.id)) for g in years
+        ]
         controls += [
             ft.Text(s.t("staff_year_heading"), size=24, weight=ft.FontWeight.BOLD),
             ft.Row(row, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
@@ -109,8 +114,9 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
     total, this_term = counts
     controls.append(body_text(s.t("staff_counts", total=total, term=this_term), size=22))
     if server.address:
-        controls.append(body_text(s.t("staff_address", address=server.address), size=20,
-                                  color=PALETTE.muted))
+        controls.append(
+            body_text(s.t("staff_address", address=server.address), size=20, color=PALETTE.muted)
+        )
     controls += _problems(s)
     controls.append(big_button(s.t("staff_open"), s.on(s.show_start)))
     return controls
@@ -118,20 +124,37 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
 
 def _problems(s: PupilSession) -> list[ft.Control]:
     lib = s.server.library
-    out: list[ft.Control] = [ft.Text(s.t("staff_problems_heading"), size=24,
-                                     weight=ft.FontWeight.BOLD)]
+    out: list[ft.Control] = [
+        ft.Text(s.t("staff_problems_heading"), size=24, weight=ft.FontWeight.BOLD)
+    ]
     if not lib.unavailable:
         out.append(body_text(s.t("staff_no_problems"), size=20))
     for item in lib.unavailable:
         who = f"{item.band_key} ({item.file})" if item.band_key else item.file
-        lines = [ft.Text(s.t("staff_unavailable", who=who), size=20, weight=ft.FontWeight.BOLD,
-                         color=PALETTE.warn)]
+        lines = [
+            ft.Text(
+                s.t("staff_unavailable", who=who),
+                size=20,
+                weight=ft.FontWeight.BOLD,
+                color=PALETTE.warn,
+            )
+        ]
         for p in item.problems[:5]:
             where = f"{p.file}, line {p.line}" if p.line else p.file
-            lines.append(ft.Text(f"{where} — {p.entry}: {p.message}. Fix: {p.fix}.", size=18,
-                                 color=PALETTE.text))
-        out.append(ft.Container(ft.Column(lines, spacing=6), width=860, padding=16,
-                                bgcolor="#FFF4EC", border_radius=12))
+            lines.append(
+                ft.Text(
+                    f"{where} — {p.entry}: {p.message}. Fix: {p.fix}.", size=18, color=PALETTE.text
+                )
+            )
+        out.append(
+            ft.Container(
+                ft.Column(lines, spacing=6),
+                width=860,
+                padding=16,
+                bgcolor="#FFF4EC",
+                border_radius=12,
+            )
+        )
     warnings = len(lib.problems) - len(lib.errors)
     if warnings:
         out.append(body_text(s.t("staff_warnings", count=warnings), size=18, color=PALETTE.muted))

@@ -20,8 +20,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 SHOTS = Path(os.environ.get("ESAFETY_SHOTS", Path(__file__).resolve().parents[2] / "out" / "shots"))
 
@@ -53,7 +58,8 @@ def start_kiosk(tmp_path: Path) -> Iterator:
         log = open(tmp_path / f"kiosk-{port}.log", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             [exe, "kiosk", "--data", str(data), "--port", str(port), *extra],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         procs.append(proc)
@@ -82,7 +88,9 @@ def start_kiosk(tmp_path: Path) -> Iterator:
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists():
-        pytest.fail("browser tests need Debian's Chromium: run `make browser` (apt-get install chromium)")
+        pytest.fail(
+            "browser tests need Debian's Chromium: run `make browser` (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

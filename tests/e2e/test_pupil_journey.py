@@ -83,8 +83,10 @@ def test_teacher_sets_up_and_a_pupil_completes_the_7_11_questionnaire(
     stats = json.loads(result.stdout)
     assert stats["responses"] == 1
     assert stats["by_questionnaire"] == {f"{q.id} v{q.version}": 1}
-    got = {qid: (None if v == {"null": 1} else next(iter(v))) for qid, v in
-           stats["answers"][q.id].items()}
+    got = {
+        qid: (None if v == {"null": 1} else next(iter(v)))
+        for qid, v in stats["answers"][q.id].items()
+    }
     assert got == expected
 
 

@@ -96,8 +96,11 @@ def test_teen_question_in_a_younger_band_is_refused(content_copy):
 
 
 def test_staff_only_route_cannot_be_shown_to_pupils(content_copy):
-    edit(content_copy / "questionnaires" / "pupils-11-14.yaml", "childline,",
-         "professionals-online-safety-helpline,")
+    edit(
+        content_copy / "questionnaires" / "pupils-11-14.yaml",
+        "childline,",
+        "professionals-online-safety-helpline,",
+    )
     codes = [p.code for p in errors(content_copy) if "11-14" in p.file]
     assert Code.ROUTE_WRONG_AUDIENCE in codes
 
@@ -105,8 +108,11 @@ def test_staff_only_route_cannot_be_shown_to_pupils(content_copy):
 def test_duplicate_question_ids_are_refused(content_copy):
     lib = load_content(content_copy)
     q = lib.for_band(AgeBand.AGES_11_14)
-    edit(content_copy / "questionnaires" / "pupils-11-14.yaml",
-         f"id: {q.questions[1].id}", f"id: {q.questions[0].id}")
+    edit(
+        content_copy / "questionnaires" / "pupils-11-14.yaml",
+        f"id: {q.questions[1].id}",
+        f"id: {q.questions[0].id}",
+    )
     assert Code.DUPLICATE_ID in [p.code for p in errors(content_copy)]
 
 
@@ -143,8 +149,11 @@ def test_unconfirmed_facts_are_warnings_not_errors():
 
 def test_any_text_edit_changes_the_content_hash(library, content_copy):
     before = library.for_band(AgeBand.AGES_7_11)
-    edit(content_copy / "questionnaires" / "pupils-7-11.yaml",
-         before.questions[0].text[:12], before.questions[0].text[:12].upper())
+    edit(
+        content_copy / "questionnaires" / "pupils-7-11.yaml",
+        before.questions[0].text[:12],
+        before.questions[0].text[:12].upper(),
+    )
     after = load_content(content_copy).for_band(AgeBand.AGES_7_11)
     assert after.version == before.version
     assert after.content_hash != before.content_hash

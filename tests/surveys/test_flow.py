@@ -51,8 +51,16 @@ def test_response_holds_no_time_or_person(flow):
         flow.skip()
     stored = flow.finish().model_dump()
     assert set(stored) == {
-        "id", "questionnaire_id", "questionnaire_version", "content_hash", "band",
-        "year_group", "academic_year", "term", "kiosk_id", "answers",
+        "id",
+        "questionnaire_id",
+        "questionnaire_version",
+        "content_hash",
+        "band",
+        "year_group",
+        "academic_year",
+        "term",
+        "kiosk_id",
+        "answers",
     }
 
 

@@ -15,8 +15,13 @@ from surveys.terms import academic_year, easter_sunday, term_of
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2024, dt.date(2024, 3, 31)), (2025, dt.date(2025, 4, 20)), (2026, dt.date(2026, 4, 5)),
-     (2027, dt.date(2027, 3, 28)), (2038, dt.date(2038, 4, 25))],
+    [
+        (2024, dt.date(2024, 3, 31)),
+        (2025, dt.date(2025, 4, 20)),
+        (2026, dt.date(2026, 4, 5)),
+        (2027, dt.date(2027, 3, 28)),
+        (2038, dt.date(2038, 4, 25)),
+    ],
 )
 def test_easter(year, easter):
     assert easter_sunday(year) == easter
