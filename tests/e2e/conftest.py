@@ -115,8 +115,12 @@ class Screen:
         return self.page.get_by_role("button", name=name, exact=exact)
 
     def type(self, label: str, text: str) -> None:
-        self.page.get_by_label(label).fill(text)
-        self.page.wait_for_timeout(500)  # let the value reach the server before the next tap
+        # Key by key, as a person types: each key reaches Flutter (and the server)
+        # in order, so a following Enter or tap cannot overtake the value.
+        field = self.page.get_by_label(label)
+        field.click()
+        field.press_sequentially(text, delay=40)
+        self.page.wait_for_timeout(300)
 
     def wait_for_text(self, text: str, timeout: float = 15_000) -> None:
         self.page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
