@@ -10,7 +10,7 @@ import enum
 import hashlib
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -44,16 +44,10 @@ SKIPPED = None
 
 #: Picture names a content file may give an option; the kiosk maps each to a
 #: Material icon (colour emoji do not render offline in the web client).
-FACE_ICONS = (
-    "very-happy",
-    "happy",
-    "neutral",
-    "sad",
-    "very-sad",
-    "thumb-up",
-    "thumb-down",
-    "question",
-)
+FaceIcon = Literal[
+    "very-happy", "happy", "neutral", "sad", "very-sad", "thumb-up", "thumb-down", "question"
+]
+FACE_ICONS: tuple[str, ...] = get_args(FaceIcon)
 
 
 class AgeBand(enum.StrEnum):
@@ -120,19 +114,7 @@ class Option(_Strict):
     id: ContentId
     label: Text
     #: A picture from :data:`FACE_ICONS`, shown large for young children.
-    icon: (
-        Literal[
-            "very-happy",
-            "happy",
-            "neutral",
-            "sad",
-            "very-sad",
-            "thumb-up",
-            "thumb-down",
-            "question",
-        ]
-        | None
-    ) = None
+    icon: FaceIcon | None = None
 
 
 class Question(_Strict):

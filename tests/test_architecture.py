@@ -60,3 +60,10 @@ def test_every_cli_command_is_in_the_readme():
 def test_readme_starts_with_the_two_commands():
     first = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ")[0]
     assert "make run" in first and "make test" in first
+
+
+def test_every_face_a_content_file_may_name_has_a_picture():
+    from kiosk.theme import FACE_ICON
+    from surveys.model import FACE_ICONS
+
+    assert set(FACE_ICONS) == set(FACE_ICON)
