@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,8 +20,6 @@ from surveys.store import ResponseStore
 from surveys.terms import academic_year, term_of
 
 __all__ = ["KioskServer", "serve"]
-
-log = logging.getLogger("esafety.kiosk")
 
 
 @dataclass
@@ -55,15 +52,7 @@ class KioskServer:
         return self.settings.audience == Audience.PARENTS or self.settings.band is not None
 
     def help_routes(self, questionnaire: Questionnaire | None) -> list[HelpRoute]:
-        if questionnaire is not None:
-            return self.library.routes_for(questionnaire)
-        band = self.settings.band
-        return [
-            r
-            for r in self.library.routes.values()
-            if Audience.PUPILS in r.audience
-            and (band is None or r.min_age is None or r.min_age <= band.oldest)
-        ]
+        return self.library.routes_for(questionnaire, self.settings.band)
 
     def who_label(self) -> str:
         s, t = self.settings, self.library.strings

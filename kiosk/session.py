@@ -183,14 +183,10 @@ class PupilSession:
             self.show_flow()
 
     def show_help(self) -> None:
-        back = self._redraw
+        back = self._redraw  # Close returns to whatever was showing
         q = self.flow.questionnaire if self.flow else self.server.questionnaire()
         routes = self.server.help_routes(q)
-
-        def close() -> None:
-            back()
-
-        self.render("help", help_screen.build(self, routes, self.on(close)))
+        self.render("help", help_screen.build(self, routes, self.on(back)))
 
     # -- staff --------------------------------------------------------------------
 

@@ -230,11 +230,19 @@ class ContentLibrary:
             (q for q in self.questionnaires.values() if q.audience == Audience.PARENTS), None
         )
 
-    def routes_for(self, questionnaire: Questionnaire | None) -> list[HelpRoute]:
-        """Help routes for the thank-you screen: the questionnaire's own list, in order."""
-        if questionnaire is None:
-            return [r for r in self.routes.values() if Audience.PUPILS in r.audience]
-        return [self.routes[r] for r in questionnaire.help_routes if r in self.routes]
+    def routes_for(
+        self, questionnaire: Questionnaire | None, band: AgeBand | None = None
+    ) -> list[HelpRoute]:
+        """Help routes to show: the questionnaire's own list, in order; without one,
+        every pupil route that suits ``band`` (all pupil routes if no band is set)."""
+        if questionnaire is not None:
+            return [self.routes[r] for r in questionnaire.help_routes if r in self.routes]
+        return [
+            r
+            for r in self.routes.values()
+            if Audience.PUPILS in r.audience
+            and (band is None or r.min_age is None or r.min_age <= band.oldest)
+        ]
 
     def unavailable_for(self, band: AgeBand | None) -> list[ContentProblem]:
         """Why a questionnaire for ``band`` (``None`` = parents) is set aside, if it is."""
