@@ -11,6 +11,7 @@ Folder layout::
     help-routes.yaml          national help and reporting routes
     strings/en.yaml           the kiosk's words
     questionnaires/*.yaml     one questionnaire per file
+    aups/*.yaml               one Acceptable Use Policy per file (see aup_content.py)
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .aup import Aup
+from .aup_content import load_aups
 from .checks import check_strings, cross_check
 from .errors import Code, ContentError, ContentProblem, Severity
 from .model import (
@@ -221,6 +224,8 @@ class ContentLibrary:
     #: Questionnaires set aside, with the errors that made them unavailable.
     unavailable: list[Unavailable] = field(default_factory=list)
     problems: list[ContentProblem] = field(default_factory=list)
+    #: Acceptable Use Policies by id (``aups/``); broken ones are in ``unavailable``.
+    aups: dict[str, Aup] = field(default_factory=dict)
 
     def for_band(self, band: AgeBand) -> Questionnaire | None:
         return next((q for q in self.questionnaires.values() if q.band == band), None)
@@ -325,9 +330,14 @@ def check_content(
                 )
             )
 
+    aups, aups_unavailable, aup_problems = load_aups(folder, school)
+    problems += aup_problems
+    unavailable += aups_unavailable
     if school is None or routes is None or strings is None:
         return None, problems
-    library = ContentLibrary(folder, school, routes, strings, questionnaires, unavailable, problems)
+    library = ContentLibrary(
+        folder, school, routes, strings, questionnaires, unavailable, problems, aups
+    )
     return library, problems
 
 

@@ -38,6 +38,11 @@ class Code(enum.StrEnum):
     TWO_QUESTIONNAIRES_FOR_BAND = "two-questionnaires-for-band"
     UNCONFIRMED_FACT = "unconfirmed-fact"
     UNREADABLE = "unreadable"
+    UNKNOWN_YEAR_GROUP = "unknown-year-group"
+    YEAR_GROUP_TWICE = "year-group-twice"
+    YEAR_GROUP_UNCOVERED = "year-group-uncovered"
+    TWO_AGREEMENTS_FOR_SIGNER = "two-agreements-for-signer"
+    CHANGED_WITHOUT_NEW_VERSION = "changed-without-new-version"
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,8 @@ class SchoolProfile(_Strict):
     version: int = Field(ge=1)
     name: Text
     own_route: SchoolRoute
+    #: The school's online-safety web page, shown as a QR code after signing.
+    online_safety_page: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     year_groups: list[YearGroup] = Field(min_length=1)
 
     def own_help_route(self) -> HelpRoute:

@@ -1,0 +1,255 @@
+"""The AUP register: who signed which agreement and version, by class — and who has not.
+
+Pure functions over opened signatures (see :mod:`surveys.signatures`); the CLI
+opens them with the lead's private key and writes what these return.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from surveys.aup import Aup, AupRef, Signature, Signer
+from surveys.model import SchoolProfile
+
+from .tables import csv_bytes
+
+__all__ = [
+    "ClassListError",
+    "PupilStatus",
+    "RegisterRow",
+    "build_register",
+    "not_signed",
+    "read_class_list",
+    "register_csv",
+    "register_html",
+    "status_csv",
+]
+
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One signature, as the register lists it."""
+
+    class_name: str
+    year_group: str
+    child_name: str
+    signer_name: str
+    relationship: str
+    signer: str
+    agreement: str
+    version: int
+    signed_on: str
+    status: str
+    signed_by: str
+    kiosk_id: str
+
+
+def version_status(ref: AupRef, aups: dict[str, Aup]) -> str:
+    """``current``, or why a signature of ``ref`` no longer counts."""
+    now = aups.get(ref.id)
+    if now is None:
+        return "agreement no longer in use"
+    if ref.version < now.version:
+        return f"out of date (signed v{ref.version}, now v{now.version})"
+    if ref.version == now.version and ref.content_hash != now.content_hash:
+        return f"text changed since signing without a new version (v{ref.version})"
+    return CURRENT
+
+
+def _status(sig: Signature, aups: dict[str, Aup]) -> str:
+    own = version_status(sig.aup, aups)
+    if own != CURRENT:
+        return own
+    if sig.child_aup is not None:
+        child = version_status(sig.child_aup, aups)
+        if child != CURRENT:
+            return f"child's agreement {child}"
+    return CURRENT
+
+
+_GROUP_ORDER = {Signer.PUPILS: 0, Signer.PARENTS: 0, Signer.STAFF: 1, Signer.VISITORS: 2}
+
+
+def build_register(
+    signatures: Sequence[Signature], aups: dict[str, Aup], school: SchoolProfile
+) -> list[RegisterRow]:
+    """Every signature, sorted by year group, class and child, with its status."""
+    years = {g.id: (i, g.name) for i, g in enumerate(school.year_groups)}
+    rows = []
+    for sig in signatures:
+        order, year = years.get(sig.year_group or "", (len(years), ""))
+        cls = sig.class_name or {Signer.STAFF: "Staff", Signer.VISITORS: "Visitors"}.get(
+            sig.signer, ""
+        )
+        child = sig.signer_name if sig.signer == Signer.PUPILS else (sig.child_name or "")
+        row = RegisterRow(
+            class_name=cls,
+            year_group=year,
+            child_name=child,
+            signer_name=sig.signer_name,
+            relationship=sig.relationship
+            or ("pupil (own agreement)" if sig.signer == Signer.PUPILS else ""),
+            signer=sig.signer.value,
+            agreement=sig.aup.id,
+            version=sig.aup.version,
+            signed_on=sig.signed_on.isoformat(),
+            status=_status(sig, aups),
+            signed_by="typed name" if sig.typed_signature else "drawn signature",
+            kiosk_id=sig.kiosk_id,
+        )
+        rows.append(((_GROUP_ORDER[sig.signer], order, _key(cls), _key(child), sig.id), row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class PupilStatus:
+    """One pupil from the class list: their own and their parent's agreement."""
+
+    name: str
+    class_name: str
+    pupil_agreement: str
+    parent_agreement: str
+
+
+class ClassListError(ValueError):
+    """The class list CSV cannot be read; the message says how to fix it."""
+
+
+def read_class_list(path: Path) -> list[tuple[str, str]]:
+    """(name, class) pairs from a CSV with ``name`` and ``class`` columns (any case)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClassListError(f"{path}: cannot read it ({exc}); save it as CSV (UTF-8)") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+    if "name" not in fields or "class" not in fields:
+        raise ClassListError(
+            f"{path}: the first row must name the columns `name` and `class` "
+            f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})"
+        )
+    pupils = []
+    for line, row in enumerate(reader, start=2):
+        name = (row.get(fields["name"]) or "").strip()
+        cls = (row.get(fields["class"]) or "").strip()
+        if not name and not cls:
+            continue
+        if not name or not cls:
+            raise ClassListError(f"{path}, row {line}: needs both a name and a class")
+        pupils.append((name, cls))
+    return pupils
+
+
+def not_signed(
+    class_list: Sequence[tuple[str, str]], signatures: Sequence[Signature], aups: dict[str, Aup]
+) -> list[PupilStatus]:
+    """For each pupil on the list: has the current version been signed, by them and by a parent?"""
+    best: dict[tuple[str, str, str], str] = {}
+    for sig in signatures:
+        if sig.signer not in (Signer.PUPILS, Signer.PARENTS):
+            continue
+        child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
+        key = (sig.signer.value, _key(child), _key(sig.class_name or ""))
+        status = _status(sig, aups)
+        if best.get(key) != CURRENT:
+            best[key] = "signed" if status == CURRENT else status
+    out = []
+    for name, cls in sorted(class_list, key=lambda p: (_key(p[1]), _key(p[0]))):
+        own = best.get((Signer.PUPILS.value, _key(name), _key(cls)), "not signed")
+        parent = best.get((Signer.PARENTS.value, _key(name), _key(cls)), "not signed")
+        out.append(PupilStatus(name, cls, own, parent))
+    return out
+
+
+def _key(text: str) -> str:
+    """Names and classes compared as people write them: case and spacing ignored."""
+    return "".join(text.casefold().split())
+
+
+REGISTER_HEADER = [
+    "class", "year group", "child", "signed by", "relationship", "signer", "agreement",
+    "version", "date signed", "status", "signature", "kiosk",
+]  # fmt: skip
+
+
+def register_csv(rows: Sequence[RegisterRow]) -> bytes:
+    return csv_bytes(
+        REGISTER_HEADER,
+        (
+            [r.class_name, r.year_group, r.child_name, r.signer_name, r.relationship, r.signer,
+             r.agreement, r.version, r.signed_on, r.status, r.signed_by, r.kiosk_id]
+            for r in rows
+        ),
+    )  # fmt: skip
+
+
+def status_csv(pupils: Sequence[PupilStatus]) -> bytes:
+    return csv_bytes(
+        ["class", "pupil", "pupil's own agreement", "parent's agreement"],
+        ([p.class_name, p.name, p.pupil_agreement, p.parent_agreement] for p in pupils),
+    )
+
+
+def register_html(
+    school: SchoolProfile,
+    rows: Sequence[RegisterRow],
+    pupils: Sequence[PupilStatus] | None,
+    made_on: str,
+) -> bytes:
+    """A printable page: one table per class, then (with a class list) who has not signed."""
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Online safety agreements — {e(school.name)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em;color:#1B2733}"
+        "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
+        "th,td{border:1px solid #B7C7D6;padding:4px 8px;text-align:left;font-size:11pt}"
+        "th{background:#DCEBF7}.old{color:#8A3B12;font-weight:bold}"
+        "h2{page-break-after:avoid;margin-top:1.5em}@media print{body{margin:0}}</style>",
+        "</head><body>",
+        f"<h1>Online safety agreements — {e(school.name)}</h1>",
+        f"<p>Made {e(made_on)} from {len(rows)} signature(s). Personal data: keep this "
+        "document secure and destroy it when no longer needed.</p>",
+    ]
+    current_class = None
+    for r in rows:
+        if r.class_name != current_class:
+            if current_class is not None:
+                parts.append("</table>")
+            current_class = r.class_name
+            title = f"{r.class_name} ({r.year_group})" if r.year_group else r.class_name
+            parts.append(f"<h2>{e(title or 'No class given')}</h2><table><tr>")
+            parts += [
+                f"<th>{h}</th>"
+                for h in ("Child", "Signed by", "Relationship", "Agreement", "Date", "Status")
+            ]
+            parts.append("</tr>")
+        cls = "" if r.status == CURRENT else " class='old'"
+        parts.append(
+            f"<tr><td>{e(r.child_name)}</td><td>{e(r.signer_name)}</td>"
+            f"<td>{e(r.relationship)}</td><td>{e(r.agreement)} v{r.version}</td>"
+            f"<td>{e(r.signed_on)}</td><td{cls}>{e(r.status)}</td></tr>"
+        )
+    if current_class is not None:
+        parts.append("</table>")
+    if pupils is not None:
+        parts.append("<h2>Class list: current agreements</h2><table><tr>")
+        parts += [f"<th>{h}</th>" for h in ("Class", "Pupil", "Own agreement", "Parent's")]
+        parts.append("</tr>")
+        for p in pupils:
+            own = "" if p.pupil_agreement == "signed" else " class='old'"
+            par = "" if p.parent_agreement == "signed" else " class='old'"
+            parts.append(
+                f"<tr><td>{e(p.class_name)}</td><td>{e(p.name)}</td>"
+                f"<td{own}>{e(p.pupil_agreement)}</td><td{par}>{e(p.parent_agreement)}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "".join(parts).encode("utf-8")

@@ -1,0 +1,52 @@
+"""CSV that spreadsheets open safely: UTF-8 with a BOM, and no cell Excel would run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+__all__ = ["csv_bytes", "neutralise", "write_atomic"]
+
+#: A cell starting with one of these is a formula (or a DDE trick) to a spreadsheet
+#: (OWASP "CSV injection", CWE-1236).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+
+def neutralise(value: object) -> str:
+    """The cell as text a spreadsheet shows as typed: a leading ``'`` makes a formula inert.
+
+    Leading spaces do not hide a formula (Excel trims them), so they are looked past.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\0", "")
+    if text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A whole CSV file: BOM (so Excel reads UTF-8), header, rows, every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing (temp file, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,149 @@
+"""Signed agreements, sealed to the school's public key before they touch the disk.
+
+Stored apart from survey answers (``signatures/`` beside ``responses/``) and
+linked to nothing in them. On disk a record is only its random id, the kiosk
+id, the key's fingerprint and the sealed bytes: a copied data folder shows how
+many agreements were signed on which kiosk, and nothing else. Files are the
+same crash-safe, sharded TinyDB files as responses (see :mod:`surveys.store`).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from .aup import Signature
+from .keys import KeyProblem, SchoolKey, fingerprint, seal
+from .store import AtomicJSONStorage, ResponseConflict, StoreBusy
+
+__all__ = ["SealedSignature", "SignatureStore", "open_signatures", "seal_signature"]
+
+SHARDS = 16
+
+
+class SealedSignature(BaseModel):
+    """What the disk holds for one signature."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kiosk_id: str
+    #: Fingerprint of the public key it was sealed to (so the lead can tell which key opens it).
+    key: str
+    sealed: str
+
+
+def seal_signature(signature: Signature, public: bytes) -> SealedSignature:
+    """Encrypt ``signature`` to the school's public key. The kiosk cannot open the result."""
+    plaintext = signature.model_dump_json().encode("utf-8")
+    return SealedSignature(
+        id=signature.id,
+        kiosk_id=signature.kiosk_id,
+        key=fingerprint(public),
+        sealed=base64.b64encode(seal(public, plaintext)).decode("ascii"),
+    )
+
+
+def open_signatures(records: list[SealedSignature], key: SchoolKey) -> list[Signature]:
+    """Open every record with the lead's key; raises :class:`KeyProblem` on any it cannot."""
+    others = sorted({r.key for r in records if r.key != key.fingerprint})
+    if others:
+        raise KeyProblem(
+            f"{sum(r.key != key.fingerprint for r in records)} signature(s) were sealed to "
+            f"another key ({', '.join(others)}), not this one ({key.fingerprint}); "
+            "use the private key whose fingerprint matches"
+        )
+    out = []
+    for r in records:
+        try:
+            out.append(Signature.model_validate_json(key.open(base64.b64decode(r.sealed))))
+        except (ValueError, ValidationError) as exc:
+            raise KeyProblem(f"signature {r.id} cannot be opened: {exc}") from None
+    return out
+
+
+def _doc_id(record_id: str) -> int:
+    return int(record_id[:15], 16)
+
+
+class SignatureStore:
+    """Sealed signatures in ``root/signatures/<kiosk>/shard-NN.json``.
+
+    Args:
+        root: the data folder.
+        writer: take the signatures' writer lock (the register only reads).
+    """
+
+    def __init__(self, root: Path, *, writer: bool = True) -> None:
+        self.root = Path(root)
+        self._dir = self.root / "signatures"
+        self._dbs: dict[Path, TinyDB] = {}
+        self._lock = threading.Lock()
+        self._lock_file: Any = None
+        if writer:
+            self.root.mkdir(parents=True, exist_ok=True)
+            f = open(self.root / ".signatures.lock", "a+")  # noqa: SIM115 - held for life
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.close()
+                raise StoreBusy(
+                    f"another kiosk is already saving signatures into {self.root}"
+                ) from None
+            self._lock_file = f
+            for tmp in self._dir.glob("**/.*.tmp"):  # writes never acknowledged
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+    def save(self, record: SealedSignature) -> bool:
+        """Store durably; True if new, False if the same record is there already."""
+        doc = record.model_dump()
+        shard = int(record.id, 16) % SHARDS
+        db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
+        with self._lock:
+            table = db.table("signatures")
+            existing = table.get(doc_id=_doc_id(record.id))
+            if existing is not None:
+                if dict(existing) == doc:
+                    return False
+                raise ResponseConflict(f"signature {record.id} is stored with other content")
+            table.insert(Document(doc, doc_id=_doc_id(record.id)))
+        return True
+
+    def records(self) -> Iterator[SealedSignature]:
+        for path in sorted(self._dir.glob("*/shard-*.json")):
+            for doc in self._db(path).table("signatures").all():
+                yield SealedSignature.model_validate(dict(doc))
+
+    def count(self) -> int:
+        return sum(1 for _ in self.records())
+
+    def _db(self, path: Path) -> TinyDB:
+        db = self._dbs.get(path)
+        if db is None:
+            db = self._dbs[path] = TinyDB(path, storage=AtomicJSONStorage)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._dbs.values():
+                db.close()
+            self._dbs.clear()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> SignatureStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
