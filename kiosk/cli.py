@@ -14,6 +14,7 @@ from pathlib import Path
 import content as shipped_content
 from surveys.content import check_content, load_content
 from surveys.errors import ContentError, Severity
+from surveys.signatures import SignatureStore
 from surveys.store import ResponseStore, StoreBusy
 
 __all__ = ["main"]
@@ -41,6 +42,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         return 2
     try:
         store = ResponseStore(Path(args.data))
+        signatures = SignatureStore(Path(args.data))
     except StoreBusy as exc:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
         return 1
@@ -61,6 +63,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         store=store,
         data_dir=Path(args.data),
         idle=idle,
+        signatures=signatures,
         address=address if args.host not in ("127.0.0.1", "localhost") else "",
     )
     for item in library.unavailable:
@@ -70,6 +73,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         serve(server, host=args.host, port=args.port)
     finally:
         store.close()
+        signatures.close()
     return 0
 
 
@@ -174,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--content", help="content folder (default: the shipped content)")
     d.set_defaults(func=cmd_demo_data)
+
+    from kiosk.cli_agreements import add_parsers
+
+    add_parsers(sub)
     return parser
 
 

@@ -11,11 +11,17 @@ from pathlib import Path
 import flet as ft
 
 from exports.qr import qr_png
+from surveys.aup import Aup, Signature
+from surveys.aup_content import changed_without_new_version, remember_texts
 from surveys.clock import Clock, SystemClock
 from surveys.content import ContentLibrary
+from surveys.errors import ContentProblem
 from surveys.idle import IdlePolicy
+from surveys.keys import fingerprint, parse_public_key, public_key_text
 from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire
 from surveys.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
+from surveys.signatures import SignatureStore, seal_signature
+from surveys.signing import AgreementLibrary
 from surveys.store import ResponseStore
 from surveys.terms import academic_year, term_of
 
@@ -31,13 +37,23 @@ class KioskServer:
     data_dir: Path
     idle: IdlePolicy
     address: str = ""
+    signatures: SignatureStore | None = None
     settings: KioskSettings = field(init=False)
+    agreements: AgreementLibrary = field(init=False)
+    #: Agreements set aside because their text changed without a new version.
+    agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
     pins: PinGuard = field(default_factory=PinGuard)
     _settings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.settings = load_settings(self.data_dir)
+        aups = dict(self.library.aups)
+        self.agreement_problems = changed_without_new_version(aups, self.data_dir)
+        for p in self.agreement_problems:
+            aups = {k: a for k, a in aups.items() if f"({k})" not in p.file}
+        remember_texts(aups, self.data_dir)
+        self.agreements = AgreementLibrary(aups)
 
     # -- what the screens ask -------------------------------------------------
 
@@ -63,6 +79,37 @@ class KioskServer:
         year = next((g.name for g in self.library.school.year_groups if g.id == s.year_group), None)
         return f"{s.band.label} ({year})" if year else s.band.label
 
+    def offers_survey(self) -> bool:
+        return self.settings.mode in ("survey", "both")
+
+    def offers_agreements(self) -> bool:
+        return self.settings.mode in ("aup", "both")
+
+    def can_sign(self) -> bool:
+        """Signatures need the school's public key (to seal them) and at least one agreement."""
+        return (
+            self.signatures is not None
+            and self.settings.public_key is not None
+            and bool(self.agreements.signers())
+        )
+
+    def key_fingerprint(self) -> str | None:
+        key = self.settings.public_key
+        return fingerprint(parse_public_key(key)) if key else None
+
+    def save_signature(self, signature: Signature) -> None:
+        """Seal to the school's key, then store durably. Blocking: call off the UI loop."""
+        if self.signatures is None or self.settings.public_key is None:
+            raise RuntimeError("no school public key: signatures cannot be collected")
+        sealed = seal_signature(signature, parse_public_key(self.settings.public_key))
+        self.signatures.save(sealed)
+
+    def signature_count(self) -> int:
+        return self.signatures.count() if self.signatures else 0
+
+    def aup(self, aup_id: str) -> Aup | None:
+        return self.agreements.aups.get(aup_id)
+
     def counts(self) -> tuple[int, int]:
         """(all responses, responses this term) saved in this data folder. Slow-ish: off-loop."""
         today = self.clock.today()
@@ -78,6 +125,20 @@ class KioskServer:
 
     def set_pin(self, pin: str) -> None:
         self._update(pin=PinHash.make(pin))
+
+    def set_mode(self, mode: str) -> None:
+        self._update(mode=mode)
+
+    def install_public_key(self, text: str) -> str:
+        """Check and keep the school's public key; returns its fingerprint.
+
+        Raises:
+            BadPublicKey: the text is not a whole key (the message says what to do).
+        """
+        raw = parse_public_key(text)
+
+        self._update(public_key=public_key_text(raw))
+        return fingerprint(raw)
 
     def set_audience(self, band: AgeBand | None, year_group: str | None = None) -> None:
         if band is None:
@@ -107,6 +168,8 @@ def serve(server: KioskServer, *, host: str, port: int) -> None:
     for route in server.library.routes.values():
         if route.url:
             cached_qr(route.url)
+    if server.library.school.online_safety_page:
+        cached_qr(server.library.school.online_safety_page)
     asyncio.run(
         ft.run_async(
             main,

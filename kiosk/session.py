@@ -13,13 +13,15 @@ from typing import Any
 
 import flet as ft
 
+from kiosk.screens import agreement, questions, staff, start, thanks
 from kiosk.screens import help as help_screen
-from kiosk.screens import questions, staff, start, thanks
 from kiosk.server import KioskServer
 from kiosk.theme import PALETTE, quiet_button
 from surveys.flow import QuestionnaireFlow, Step
 from surveys.idle import IdleState, IdleTimer
+from surveys.keys import KeyProblem
 from surveys.settings import PIN_RULE, valid_pin
+from surveys.signing import SigningFlow, SigningStep
 
 __all__ = ["PupilSession"]
 
@@ -34,6 +36,7 @@ class PupilSession:
         self.server = server
         self.strings = server.library.strings
         self.flow: QuestionnaireFlow | None = None
+        self.signing: SigningFlow | None = None
         self.idle = IdleTimer(server.idle, server.clock)
         self.view = "start"
         self.alive = True
@@ -41,6 +44,7 @@ class PupilSession:
         self._redraw: Callable[[], None] = self.show_start
         self.message = ""  # one line of feedback on the staff screens
         self._counts = (0, 0)
+        self.signature_count = 0
 
     def t(self, key: str, **values: Any) -> str:
         return self.strings.get(key, **values)
@@ -60,6 +64,7 @@ class PupilSession:
     def _gone(self, _e: Any = None) -> None:
         self.alive = False
         self.flow = None
+        self.signing = None
 
     # -- handlers: every touch counts as activity -------------------------------
 
@@ -182,6 +187,67 @@ class PupilSession:
             flow.saved()
             self.show_flow()
 
+    # -- signing an agreement -------------------------------------------------------
+
+    def begin_signing(self) -> None:
+        if not self.server.can_sign():
+            self.show_start()
+            return
+        self.message = ""
+        self.signing = SigningFlow(
+            self.server.agreements, kiosk_id=self.server.settings.kiosk_id, clock=self.server.clock
+        )
+        self.show_signing()
+
+    def show_signing(self) -> None:
+        """Draw whichever step the signing flow is at."""
+        self._redraw = self.show_signing
+        f = self.signing
+        if f is None:
+            self.show_start()
+            return
+        builders = {
+            SigningStep.WHO: agreement.build_who,
+            SigningStep.YEAR: agreement.build_year,
+            SigningStep.READ: agreement.build_read,
+            SigningStep.DETAILS: agreement.build_details,
+            SigningStep.SIGN: agreement.build_sign,
+            SigningStep.REVIEW: agreement.build_review,
+        }
+        if f.step == SigningStep.THANKS:
+            self.render("thanks", agreement.build_thanks(self))
+        else:
+            self.render("signing", builders[f.step](self, f))
+
+    def signing_action(self, action: Callable[[SigningFlow], Any]) -> Callable[[Any], Any]:
+        """A handler that applies one signing step and redraws."""
+
+        def run() -> None:
+            if self.signing is not None:
+                self.message = ""
+                action(self.signing)
+            self.show_signing()
+
+        return self.on(run)
+
+    async def confirm_signature(self) -> None:
+        """Seal and save durably (off the UI loop); only then say thank you."""
+        f = self.signing
+        if f is None or f.step != SigningStep.REVIEW:
+            return
+        signature = f.finish()
+        self.render("signing", agreement.build_review(self, f, saving=True))
+        try:
+            await asyncio.to_thread(self.server.save_signature, signature)
+        except Exception:
+            log.exception("saving a signature failed")
+            if self.signing is f:
+                self.render("signing", agreement.build_review(self, f, failed=True))
+            return
+        if self.signing is f:
+            f.saved()
+            self.show_signing()
+
     def show_help(self) -> None:
         back = self._redraw  # Close returns to whatever was showing
         q = self.flow.questionnaire if self.flow else self.server.questionnaire()
@@ -225,6 +291,16 @@ class PupilSession:
     async def show_settings(self) -> None:
         self.message = ""
         self._counts = await asyncio.to_thread(self.server.counts)
+        self.signature_count = await asyncio.to_thread(self.server.signature_count)
+        self.draw_settings()
+
+    def install_key(self, text: str) -> None:
+        try:
+            fp = self.server.install_public_key(text)
+        except KeyProblem as exc:
+            self.message = str(exc)
+        else:
+            self.message = self.t("staff_key_done", fingerprint=fp)
         self.draw_settings()
 
     def draw_settings(self) -> None:
@@ -238,6 +314,9 @@ class PupilSession:
         if self.flow is not None:
             self.flow.reset()
         self.flow = None
+        if self.signing is not None:
+            self.signing.reset()
+        self.signing = None
         self.message = ""
         if self._warning is not None:
             self._warning = None

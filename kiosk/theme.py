@@ -11,6 +11,7 @@ from typing import Any
 import flet as ft
 
 __all__ = [
+    "AUP_ICON",
     "FACE_ICON",
     "PALETTE",
     "big_button",
@@ -42,6 +43,26 @@ FACE_ICON = {
     "thumb-up": (ft.Icons.THUMB_UP, "#2E7D32"),
     "thumb-down": (ft.Icons.THUMB_DOWN, "#B3261E"),
     "question": (ft.Icons.HELP_OUTLINE, "#1F5F8B"),
+}
+
+#: Pictures beside agreement points (see ``surveys.aup.AUP_ICONS``).
+AUP_ICON = {
+    "ask": ft.Icons.RECORD_VOICE_OVER,
+    "tell": ft.Icons.FAMILY_RESTROOM,
+    "kind": ft.Icons.VOLUNTEER_ACTIVISM,
+    "private": ft.Icons.LOCK,
+    "stop": ft.Icons.BACK_HAND,
+    "think": ft.Icons.LIGHTBULB,
+    "time": ft.Icons.SCHEDULE,
+    "people": ft.Icons.GROUPS,
+    "games": ft.Icons.SPORTS_ESPORTS,
+    "photo": ft.Icons.PHOTO_CAMERA,
+    "check": ft.Icons.FACT_CHECK,
+    "device": ft.Icons.TABLET_ANDROID,
+    "link": ft.Icons.LINK,
+    "shield": ft.Icons.SHIELD,
+    "heart": ft.Icons.FAVORITE,
+    "home": ft.Icons.HOME,
 }
 
 Handler = Callable[[Any], Any]

@@ -7,6 +7,7 @@ import hmac
 import json
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +60,11 @@ class KioskSettings(BaseModel):
     year_group: str | None = None
     #: ``parents`` runs the parent questionnaire instead of a pupil one.
     audience: str = "pupils"
+    #: What the start screen offers: the questionnaire, agreements to sign, or both.
+    mode: Literal["survey", "aup", "both"] = "survey"
+    #: The school's public key (``ESK1-…``): signatures are sealed to it. Without
+    #: one the kiosk refuses to collect signatures.
+    public_key: str | None = None
 
 
 def load_settings(root: Path) -> KioskSettings:

@@ -178,13 +178,17 @@ class SigningFlow:
             raise FlowError("the whole agreement must be shown before the details and signature")
         self.step = SigningStep.DETAILS
 
-    def set_details(self, **fields: str) -> list[str]:
-        """Keep what was typed; go on to sign if nothing needed is missing. Returns what is."""
+    def keep_details(self, **fields: str) -> None:
+        """Keep what was typed so far (spaces tidied, at most 80 characters each)."""
         self._at(SigningStep.DETAILS)
         for name, value in fields.items():
             if name not in self.needs():
                 raise FlowError(f"{name} is not asked of {self.signer}")
             setattr(self, name, " ".join(value.split())[:80])
+
+    def set_details(self, **fields: str) -> list[str]:
+        """Keep what was typed; go on to sign if nothing needed is missing. Returns what is."""
+        self.keep_details(**fields)
         missing = self.missing()
         if not missing:
             self.step = SigningStep.SIGN

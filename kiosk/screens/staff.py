@@ -111,8 +111,10 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
             ft.Text(s.t("staff_year_heading"), size=24, weight=ft.FontWeight.BOLD),
             ft.Row(row, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
         ]
+    controls += _mode(s)
     total, this_term = counts
     controls.append(body_text(s.t("staff_counts", total=total, term=this_term), size=22))
+    controls += _signing_key(s)
     if server.address:
         controls.append(
             body_text(s.t("staff_address", address=server.address), size=20, color=PALETTE.muted)
@@ -120,6 +122,58 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
     controls += _problems(s)
     controls.append(big_button(s.t("staff_open"), s.on(s.show_start)))
     return controls
+
+
+def _mode(s: PupilSession) -> list[ft.Control]:
+    server = s.server
+
+    def choose(mode: str):  # type: ignore[no-untyped-def]
+        def apply() -> None:
+            server.set_mode(mode)
+            s.draw_settings()
+
+        return s.on(apply)
+
+    labels = {"survey": "staff_mode_survey", "aup": "staff_mode_aup", "both": "staff_mode_both"}
+    row = [_choice(s.t(key), server.settings.mode == m, choose(m)) for m, key in labels.items()]
+    return [
+        ft.Text(s.t("staff_mode_heading"), size=24, weight=ft.FontWeight.BOLD),
+        ft.Row(row, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
+    ]
+
+
+def _signing_key(s: PupilSession) -> list[ft.Control]:
+    server = s.server
+    out: list[ft.Control] = [ft.Text(s.t("staff_key_heading"), size=24, weight=ft.FontWeight.BOLD)]
+    fp = server.key_fingerprint()
+    if fp:
+        count = s.signature_count
+        out.append(body_text(s.t("staff_key_installed", fingerprint=fp, count=count), size=20))
+    else:
+        out.append(
+            ft.Container(
+                body_text(s.t("staff_key_missing"), size=20, color=PALETTE.warn), width=860
+            )
+        )
+    field = ft.TextField(label=s.t("staff_key_label"), width=760, text_size=20, multiline=True)
+
+    def install() -> None:
+        s.install_key(field.value or "")
+
+    out += [
+        field,
+        *_feedback(s),
+        quiet_button(s.t("staff_key_install"), s.on(install), icon=ft.Icons.KEY),
+    ]
+    for p in server.agreement_problems:
+        out.append(
+            body_text(
+                f"{s.t('staff_aup_changed')} {p.message}. Fix: {p.fix}.",
+                size=18,
+                color=PALETTE.warn,
+            )
+        )
+    return out
 
 
 def _problems(s: PupilSession) -> list[ft.Control]:

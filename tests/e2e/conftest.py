@@ -119,6 +119,7 @@ class Screen:
         # in order, so a following Enter or tap cannot overtake the value.
         field = self.page.get_by_label(label)
         field.click()
+        self.page.wait_for_timeout(200)  # the first key must not arrive before the focus
         field.press_sequentially(text, delay=40)
         self.page.wait_for_timeout(300)
 
