@@ -1,0 +1,84 @@
+"""Agreement content: shipped files load clean; a school's mistakes name the file, entry and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from surveys.aup import Signer
+from surveys.aup_content import changed_without_new_version, remember_texts
+from surveys.content import check_content, load_content
+from surveys.errors import Code, Severity
+
+
+def test_the_shipped_agreements_load_with_no_problems(library):
+    assert not [p for p in library.problems if p.file.startswith("aups/")]
+    assert {a.signer for a in library.aups.values()} == set(Signer)
+    pupil_years = [y for a in library.aups.values() for y in a.year_groups]
+    assert sorted(pupil_years) == sorted(g.id for g in library.school.year_groups)
+    assert library.aups["aup-ks3-4"].year_groups[-1] == "year-11"  # a key stage, not a band
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / "aups" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def codes(folder: Path) -> dict[Code, list]:
+    _lib, problems = check_content(folder)
+    out: dict[Code, list] = {}
+    for p in problems:
+        if p.file.startswith("aups"):
+            out.setdefault(p.code, []).append(p)
+    return out
+
+
+def test_a_broken_agreement_names_the_file_entry_and_fix_and_is_set_aside(content_copy):
+    _edit(content_copy, "ks2.yaml", "signer: pupils", "signer: pupils\ncolour: blue")
+    found = codes(content_copy)[Code.SCHEMA]
+    assert found[0].file == "aups/ks2.yaml" and found[0].entry == "colour"
+    assert "remove `colour`" in found[0].fix and found[0].line
+    lib = load_content(content_copy)
+    assert "aup-ks2" not in lib.aups
+    assert any(u.file == "aups/ks2.yaml" for u in lib.unavailable)
+
+
+def test_year_groups_must_exist_and_belong_to_one_pupil_agreement(content_copy):
+    _edit(content_copy, "ks2.yaml", "year-3", "year-33")
+    _edit(content_copy, "ks3-4.yaml", "year-7", "year-6")
+    found = codes(content_copy)
+    assert found[Code.UNKNOWN_YEAR_GROUP][0].entry == "year group 1"
+    assert "is already in aups/" in found[Code.YEAR_GROUP_TWICE][0].message
+    uncovered = found[Code.YEAR_GROUP_UNCOVERED]
+    assert {p.entry for p in uncovered} >= {"year group year-3"}
+    assert all(p.severity == Severity.WARNING for p in uncovered)
+
+
+def test_pictures_need_an_icon_on_every_point(content_copy):
+    _edit(content_copy, "eyfs-ks1.yaml", "    icon: ", "    # icon: ")
+    (p,) = codes(content_copy)[Code.SCHEMA]
+    assert "needs an icon on every point" in p.message
+
+
+def test_text_edited_without_a_new_version_is_caught(content_copy, tmp_path):
+    data = tmp_path / "kiosk-data"
+    data.mkdir()
+    before = load_content(content_copy).aups
+    remember_texts(before, data)
+    assert changed_without_new_version(before, data) == []
+
+    _edit(content_copy, "parents.yaml", "version: 1", "version: 1  ")  # not a text change
+    assert changed_without_new_version(load_content(content_copy).aups, data) == []
+    parents_file = content_copy / "aups" / "parents.yaml"
+    text = parents_file.read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title:"))
+    parents_file.write_text(text.replace(title_line, 'title: "Something else"'), "utf-8")
+    (p,) = changed_without_new_version(load_content(content_copy).aups, data)
+    assert p.code == Code.CHANGED_WITHOUT_NEW_VERSION and "aup-parents" in p.file
+    assert "raise version to 2" in p.fix
+
+    parents_file.write_text(
+        parents_file.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), "utf-8"
+    )
+    assert changed_without_new_version(load_content(content_copy).aups, data) == []

@@ -1,0 +1,169 @@
+"""School key pair, sealed signatures, and the register: versions, class lists, safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exports.register import build_register, not_signed, read_class_list, register_csv
+from exports.tables import neutralise
+from surveys.aup import Aup, AupRef, Signature, Signer
+from surveys.keys import (
+    BadPublicKey,
+    WrongPassphrase,
+    make_key_pair,
+    open_private_key,
+    parse_public_key,
+)
+from surveys.signatures import SignatureStore, open_signatures, seal_signature
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def key_files(tmp_path_factory) -> tuple[Path, Path]:
+    return make_key_pair(tmp_path_factory.mktemp("keys"), PASSPHRASE)
+
+
+def signature(aup: Aup, n: int = 1, **changes) -> Signature:
+    fields = dict(
+        id=f"{n:08x}{'a' * 24}", aup=aup.ref, signer=Signer.PUPILS, signed_on=dt.date(2026, 10, 1),
+        kiosk_id="kiosk-a", signer_name=f"Pupil {n}", year_group="year-4", class_name="4B",
+        strokes=[[(1.0, 2.0), (3.0, 4.0)]],
+    )  # fmt: skip
+    return Signature(**{**fields, **changes})
+
+
+def test_a_sealed_signature_opens_only_with_the_private_key_and_passphrase(key_files, library):
+    private, public = key_files
+    raw = parse_public_key(public.read_text())
+    sig = signature(library.aups["aup-ks2"], signer_name="Ada Lovelace")
+    sealed = seal_signature(sig, raw)
+    assert "Ada" not in sealed.model_dump_json()
+    with pytest.raises(WrongPassphrase):
+        open_private_key(private, "not the passphrase")
+    assert open_signatures([sealed], open_private_key(private, PASSPHRASE)) == [sig]
+
+
+def test_a_mistyped_public_key_is_refused_not_used(key_files):
+    text = key_files[1].read_text().strip()
+    assert parse_public_key(text.lower().replace("-", " ")) == parse_public_key(text)
+    typo = text[:-1] + ("A" if text[-1] != "A" else "B")
+    for bad in (typo, text[:-4], "hello", text.replace("ESK1", "ESK2")):
+        with pytest.raises(BadPublicKey):
+            parse_public_key(bad)
+
+
+def test_a_new_version_marks_earlier_signatures_out_of_date(library):
+    ks2 = library.aups["aup-ks2"]
+    v2 = ks2.model_copy(update={"version": ks2.version + 1})
+    old, new = signature(ks2, 1), signature(v2, 2, signer_name="Pupil 2")
+    aups = {**library.aups, ks2.id: v2}
+    rows = build_register([new, old], aups, library.school)
+    assert {r.signer_name: r.status for r in rows} == {
+        "Pupil 1": f"out of date (signed v{ks2.version}, now v{v2.version})",
+        "Pupil 2": "current",
+    }
+    # A parent's signature goes out of date when their child's agreement does.
+    parent = signature(
+        library.aups["aup-parents"], 3, signer=Signer.PARENTS, signer_name="Mo",
+        child_name="Pupil 1", relationship="Dad", child_aup=ks2.ref,
+    )  # fmt: skip
+    (row,) = build_register([parent], aups, library.school)
+    assert row.status.startswith("child's agreement out of date")
+
+
+def test_text_changed_under_the_same_version_is_flagged(library):
+    ks2 = library.aups["aup-ks2"]
+    edited = AupRef(id=ks2.id, version=ks2.version, content_hash="0" * 64)
+    (row,) = build_register([signature(ks2).model_copy(update={"aup": edited})],
+                            library.aups, library.school)  # fmt: skip
+    assert row.status.startswith("text changed since signing")
+
+
+def test_the_class_list_shows_who_has_not_signed_the_current_version(library, tmp_path):
+    ks2 = library.aups["aup-ks2"]
+    v2 = ks2.model_copy(update={"version": ks2.version + 1})
+    listed = tmp_path / "class.csv"
+    listed.write_text("Name,Class\nPupil 1,4B\n pupil   2 ,4b\nPupil 3,4B\n", encoding="utf-8")
+    sigs = [signature(ks2, 1), signature(v2, 2, signer_name="Pupil 2")]
+    status = not_signed(read_class_list(listed), sigs, {**library.aups, ks2.id: v2})
+    assert [(p.name, p.pupil_agreement) for p in status] == [
+        ("Pupil 1", f"out of date (signed v{ks2.version}, now v{v2.version})"),
+        ("pupil   2", "signed"),  # case and spacing do not matter
+        ("Pupil 3", "not signed"),
+    ]
+    assert all(p.parent_agreement == "not signed" for p in status)
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://x","y")', "+44 7700", "-1+1", "@SUM(A1)", " =1+1"]
+)
+def test_names_a_spreadsheet_would_run_come_out_of_the_csv_inert(library, typed):
+    sig = signature(library.aups["aup-ks2"], signer_name=typed, class_name=typed)
+    data = register_csv(build_register([sig], library.aups, library.school))
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    for cell in (row["signed by"], row["class"], row["child"]):
+        assert cell.startswith("'") and cell[1:].strip() == typed.strip()
+    assert neutralise("Ann Lee") == "Ann Lee" and neutralise("O'Neil") == "O'Neil"
+
+
+def test_tab_and_carriage_return_starts_are_neutralised_too():
+    # Typed names lose leading whitespace on the way in; other cells may not.
+    assert neutralise("\tx") == "'\tx" and neutralise("\rx") == "'\rx"
+    assert neutralise("a\0b") == "ab"
+
+
+def esafety(*args: str, passphrase: str) -> subprocess.CompletedProcess[str]:
+    exe = str(Path(sys.executable).parent / "esafety")
+    env = {**os.environ, "ESAFETY_PASSPHRASE": passphrase}
+    return subprocess.run([exe, *args], capture_output=True, text=True, check=False, env=env)
+
+
+def test_a_wrong_passphrase_or_key_fails_cleanly_and_writes_nothing(key_files, library, tmp_path):
+    private, public = key_files
+    with SignatureStore(tmp_path / "data") as store:
+        raw = parse_public_key(public.read_text())
+        store.save(seal_signature(signature(library.aups["aup-ks2"]), raw))
+    out = tmp_path / "out" / "register.csv"
+    args = ["register", "--data", str(tmp_path / "data"), "--out", str(out)]
+    wrong = esafety(*args, "--key", str(private), passphrase="guess guess guess")
+    assert wrong.returncode == 1
+    assert "passphrase does not open" in wrong.stderr and "Nothing was written" in wrong.stderr
+    not_a_key = tmp_path / "notes.json"
+    not_a_key.write_text(json.dumps({"hello": 1}))
+    bad = esafety(*args, "--key", str(not_a_key), passphrase=PASSPHRASE)
+    assert bad.returncode == 1 and "not a school private key" in bad.stderr
+    assert not (tmp_path / "out").exists()
+
+    other_private, _ = make_key_pair(tmp_path / "other", PASSPHRASE)
+    other = esafety(*args, "--key", str(other_private), passphrase=PASSPHRASE)
+    assert other.returncode == 1 and "sealed to another key" in other.stderr
+    assert not (tmp_path / "out").exists()
+
+    right = esafety(*args, "--key", str(private), passphrase=PASSPHRASE)
+    assert right.returncode == 0, right.stderr
+    assert out.exists() and out.with_suffix(".html").exists()
+
+
+def test_signatures_live_apart_from_answers_and_say_nothing_in_clear(key_files, library, tmp_path):
+    raw = parse_public_key(key_files[1].read_text())
+    with SignatureStore(tmp_path) as store:
+        for n in range(1, 30):
+            store.save(seal_signature(signature(library.aups["aup-ks2"], n), raw))
+        assert store.count() == 29
+    files = [p for p in tmp_path.rglob("*.json")]
+    assert files and all(p.relative_to(tmp_path).parts[0] == "signatures" for p in files)
+    for p in files:
+        text = p.read_text()
+        # (base64 has no spaces or dashes, so these cannot appear by chance)
+        assert "Pupil " not in text and "year-4" not in text and "2026-10-01" not in text
