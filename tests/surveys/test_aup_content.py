@@ -45,11 +45,12 @@ def test_a_broken_agreement_names_the_file_entry_and_fix_and_is_set_aside(conten
 
 
 def test_year_groups_must_exist_and_belong_to_one_pupil_agreement(content_copy):
-    _edit(content_copy, "ks2.yaml", "year-3", "year-33")
     _edit(content_copy, "ks3-4.yaml", "year-7", "year-6")
+    (twice,) = codes(content_copy)[Code.YEAR_GROUP_TWICE]
+    assert twice.file == "aups/ks3-4.yaml" and "already in aups/ks2.yaml" in twice.message
+    _edit(content_copy, "ks2.yaml", "year-3", "year-33")
     found = codes(content_copy)
     assert found[Code.UNKNOWN_YEAR_GROUP][0].entry == "year group 1"
-    assert "is already in aups/" in found[Code.YEAR_GROUP_TWICE][0].message
     uncovered = found[Code.YEAR_GROUP_UNCOVERED]
     assert {p.entry for p in uncovered} >= {"year group year-3"}
     assert all(p.severity == Severity.WARNING for p in uncovered)

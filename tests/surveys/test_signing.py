@@ -24,9 +24,12 @@ def sign_as_parent(flow: SigningFlow) -> None:
     flow.choose_year("year-4")
     while flow.step == SigningStep.READ:
         flow.next_page()
-    assert flow.set_details(
-        signer_name="Ann Lee", relationship="Mum", child_name="Bo Lee", class_name="4B"
-    ) == []
+    assert (
+        flow.set_details(
+            signer_name="Ann Lee", relationship="Mum", child_name="Bo Lee", class_name="4B"
+        )
+        == []
+    )
     flow.add_stroke([(10.04, 20.0), (30.0, 40.0)])
     flow.to_review()
 
