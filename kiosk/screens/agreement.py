@@ -150,6 +150,8 @@ def build_details(s: PupilSession, flow: SigningFlow) -> list[ft.Control]:
         }.get(flow.signer or Signer.PARENTS, "aup_relationship"),
     }
     fields = {name: _field(s.t(labels[name]), getattr(flow, name)) for name in flow.needs()}
+    for f in fields.values():
+        f.on_change = lambda _e: s.idle.touch()  # typing is activity too
 
     def typed() -> dict[str, str]:
         return {name: f.value or "" for name, f in fields.items()}
@@ -211,7 +213,11 @@ def build_sign(s: PupilSession, flow: SigningFlow) -> list[ft.Control]:
     ]
     if flow.typing:
         field = _field(s.t("aup_typed_label"), flow.typed_signature)
-        field.on_change = lambda e: flow.set_typed_signature(e.control.value or "")
+        def typed_signature(e: ft.ControlEvent) -> None:
+            s.idle.touch()
+            flow.set_typed_signature(e.control.value or "")
+
+        field.on_change = typed_signature
         controls += [
             field,
             quiet_button(
@@ -220,7 +226,7 @@ def build_sign(s: PupilSession, flow: SigningFlow) -> list[ft.Control]:
         ]
     else:
         pad = SignaturePad(
-            on_change=lambda strokes: flow.set_strokes(strokes),
+            on_change=lambda strokes: (s.idle.touch(), flow.set_strokes(strokes)),
             semantics_label=s.t("aup_pad_label"),
             strokes=flow.strokes,
         )

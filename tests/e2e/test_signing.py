@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from surveys.model import AgeBand
 from surveys.settings import KioskSettings, PinHash, save_settings
 
 pytestmark = pytest.mark.browser
@@ -121,3 +122,45 @@ def test_a_parent_signs_the_ks2_agreement_and_the_register_lists_them(
     assert (row["agreement"], row["version"]) == ("aup-parents", str(parents.version))
     assert row["status"] == "current" and row["signature"] == "drawn signature"
     assert PARENT in (tmp_path / "register.html").read_text(encoding="utf-8")
+
+
+def test_walking_away_mid_signature_leaves_nothing_for_the_next_person(
+    start_kiosk, open_screen, library, tmp_path
+):
+    from surveys.keys import make_key_pair
+
+    _private, public = make_key_pair(tmp_path / "keys", PASSPHRASE)
+    data = tmp_path / "data"
+    save_settings(
+        data,
+        KioskSettings(
+            pin=PinHash.make(PIN), mode="both", band=AgeBand.AGES_7_11, public_key=public.read_text()
+        ),
+    )
+    kiosk = start_kiosk("--idle-warn", "4", "--idle-reset", "8", data=data)
+    staff_pages = len(library.aups["aup-staff"].sections)
+
+    def to_details(s) -> None:
+        s.tap("Sign our online safety agreement")
+        s.tap("I work at this school")
+        for number in range(1, staff_pages + 1):
+            s.wait_for_text(f"Page {number} of {staff_pages}")
+            s.tap("I've read it: next" if number == staff_pages else "Next page")
+        s.wait_for_text("About you")
+
+    s = open_screen(kiosk.url)
+    s.button("Start").wait_for()  # "both": the questionnaire and the agreement
+    s.shot("40-start-both")
+    to_details(s)
+    s.type("Your full name", "Walked Away")
+    s.type("Your job or role", "Teaching assistant")
+    s.tap("Next")
+    s.wait_for_text("Sign here")
+    s.button("Sign our online safety agreement").wait_for(timeout=20_000)  # idle reset
+    assert "Walked Away" not in s.text()
+
+    to_details(s)  # the next person starts from nothing
+    assert s.page.get_by_label("Your full name").input_value() == ""
+    assert s.page.get_by_label("Your job or role").input_value() == ""
+    assert "Walked Away" not in s.page.content()
+    assert not any((data / "signatures").glob("*/*.json"))  # nothing was signed
