@@ -213,6 +213,7 @@ def build_sign(s: PupilSession, flow: SigningFlow) -> list[ft.Control]:
     ]
     if flow.typing:
         field = _field(s.t("aup_typed_label"), flow.typed_signature)
+
         def typed_signature(e: ft.ControlEvent) -> None:
             s.idle.touch()
             flow.set_typed_signature(e.control.value or "")

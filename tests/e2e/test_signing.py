@@ -134,7 +134,10 @@ def test_walking_away_mid_signature_leaves_nothing_for_the_next_person(
     save_settings(
         data,
         KioskSettings(
-            pin=PinHash.make(PIN), mode="both", band=AgeBand.AGES_7_11, public_key=public.read_text()
+            pin=PinHash.make(PIN),
+            mode="both",
+            band=AgeBand.AGES_7_11,
+            public_key=public.read_text(),
         ),
     )
     kiosk = start_kiosk("--idle-warn", "4", "--idle-reset", "8", data=data)
