@@ -100,10 +100,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"esafety stats: {data} holds no kiosk data", file=sys.stderr)
         return 1
     counts = ResponseStore(data, writer=False).counts(answers=args.answers)
+    # Sealed: this machine can count signed agreements, never read them.
+    counts["signed_agreements"] = SignatureStore(data, writer=False).count()
     if args.json:
         print(json.dumps(counts, indent=2))
         return 0
     print(f"{counts['responses']} responses in {data}")
+    print(f"{counts['signed_agreements']} signed agreements (sealed; see `esafety register`)")
     for key in ("by_questionnaire", "by_band", "by_term", "by_kiosk"):
         print(f"\n{key.removeprefix('by_')}:")
         for name, n in counts[key].items():
