@@ -49,6 +49,9 @@ class RegisterRow:
     status: str
     signed_by: str
     kiosk_id: str
+    #: For the printable register: the drawn strokes, or the name typed instead.
+    strokes: tuple[tuple[tuple[float, float], ...], ...] = ()
+    typed_signature: str = ""
 
 
 def version_status(ref: AupRef, aups: dict[str, Aup]) -> str:
@@ -103,6 +106,8 @@ def build_register(
             status=_status(sig, aups),
             signed_by="typed name" if sig.typed_signature else "drawn signature",
             kiosk_id=sig.kiosk_id,
+            strokes=tuple(tuple(stroke) for stroke in sig.strokes),
+            typed_signature=sig.typed_signature or "",
         )
         rows.append(((_GROUP_ORDER[sig.signer], order, _key(cls), _key(child), sig.id), row))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
@@ -197,6 +202,21 @@ def status_csv(pupils: Sequence[PupilStatus]) -> bytes:
     )
 
 
+def signature_svg(row: RegisterRow) -> str:
+    """The signature as a small inline SVG (drawn), or the typed name in italics."""
+    if not row.strokes:
+        return f"<i>{html.escape(row.typed_signature)}</i> (typed)"
+    lines = "".join(
+        "<polyline fill='none' stroke='#1B2733' stroke-width='10' stroke-linecap='round' "
+        "stroke-linejoin='round' points='" + " ".join(f"{x:g},{y:g}" for x, y in stroke) + "'/>"
+        for stroke in row.strokes
+    )
+    return (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 760 260' width='152' height='52' "
+        f"role='img' aria-label='signature of {html.escape(row.signer_name)}'>{lines}</svg>"
+    )
+
+
 def register_html(
     school: SchoolProfile,
     rows: Sequence[RegisterRow],
@@ -228,14 +248,23 @@ def register_html(
             parts.append(f"<h2>{e(title or 'No class given')}</h2><table><tr>")
             parts += [
                 f"<th>{h}</th>"
-                for h in ("Child", "Signed by", "Relationship", "Agreement", "Date", "Status")
+                for h in (
+                    "Child",
+                    "Signed by",
+                    "Relationship",
+                    "Agreement",
+                    "Date",
+                    "Status",
+                    "Signature",
+                )
             ]
             parts.append("</tr>")
         cls = "" if r.status == CURRENT else " class='old'"
         parts.append(
             f"<tr><td>{e(r.child_name)}</td><td>{e(r.signer_name)}</td>"
             f"<td>{e(r.relationship)}</td><td>{e(r.agreement)} v{r.version}</td>"
-            f"<td>{e(r.signed_on)}</td><td{cls}>{e(r.status)}</td></tr>"
+            f"<td>{e(r.signed_on)}</td><td{cls}>{e(r.status)}</td>"
+            f"<td>{signature_svg(r)}</td></tr>"
         )
     if current_class is not None:
         parts.append("</table>")

@@ -167,3 +167,15 @@ def test_signatures_live_apart_from_answers_and_say_nothing_in_clear(key_files, 
         text = p.read_text()
         # (base64 has no spaces or dashes, so these cannot appear by chance)
         assert "Pupil " not in text and "year-4" not in text and "2026-10-01" not in text
+
+
+def test_the_printable_register_escapes_names_and_draws_each_signature(library):
+    from exports.register import register_html
+
+    drawn = signature(library.aups["aup-ks2"], 1, signer_name="<script>alert(1)</script>")
+    typed = signature(library.aups["aup-ks2"], 2, strokes=[], typed_signature="Pat Kaur")
+    rows = build_register([drawn, typed], library.aups, library.school)
+    page = register_html(library.school, rows, None, "2026-11-23").decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<svg") == 1 and "points='1,2 3,4'" in page
+    assert "<i>Pat Kaur</i> (typed)" in page
