@@ -89,7 +89,12 @@ def parse_public_key(text: str) -> bytes:
         raw = base64.b32decode(body + "=" * (-len(body) % 8))
     except ValueError:
         raw = b""
-    if len(raw) != 36 or hashlib.sha256(raw[:32]).digest()[:4] != raw[32:]:
+    canonical = "".join(ch for ch in public_key_text(raw[:32]) if ch.isalnum())
+    if (
+        len(raw) != 36
+        or hashlib.sha256(raw[:32]).digest()[:4] != raw[32:]
+        or canonical != cleaned  # a typo in the last letter's unused bits, too
+    ):
         raise BadPublicKey(
             "this public key is incomplete or has a typing mistake (its checksum does not "
             "match); copy it again, letter by letter, or install it from the file"

@@ -56,8 +56,8 @@ def test_a_sealed_signature_opens_only_with_the_private_key_and_passphrase(key_f
 def test_a_mistyped_public_key_is_refused_not_used(key_files):
     text = key_files[1].read_text().strip()
     assert parse_public_key(text.lower().replace("-", " ")) == parse_public_key(text)
-    typo = text[:-1] + ("A" if text[-1] != "A" else "B")
-    for bad in (typo, text[:-4], "hello", text.replace("ESK1", "ESK2")):
+    typos = [text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1 :] for i in (10, -1)]
+    for bad in (*typos, text[:-4], "hello", text.replace("ESK1", "ESK2")):
         with pytest.raises(BadPublicKey):
             parse_public_key(bad)
 
