@@ -71,7 +71,8 @@ class AgreementLibrary:
         have = {a.signer for a in self.aups.values()}
         if Signer.PUPILS not in have:
             have.discard(Signer.PARENTS)  # a parent reads their child's agreement first
-        return [s for s in Signer if s in have] if have else []
+        order = [Signer.PARENTS, Signer.PUPILS, Signer.STAFF, Signer.VISITORS]
+        return [s for s in order if s in have]
 
 
 class SigningFlow:

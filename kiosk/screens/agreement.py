@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import flet as ft
+import flet.canvas as cv
 
 from kiosk.screens.signature_pad import SignaturePad
 from kiosk.theme import AUP_ICON, PALETTE, big_button, body_text, heading, quiet_button
@@ -283,8 +284,8 @@ def build_review(
             key = "aup_role" if flow.signer == Signer.STAFF else "aup_organisation"
         value = getattr(flow, name)
         lines.append((s.t(key), f"{value} ({year})" if name == "class_name" and year else value))
-    signed = flow.typed_signature if flow.typing else s.t("aup_review_drawn")
-    lines.append((s.t("aup_review_signature"), signed))
+    if flow.typing:
+        lines.append((s.t("aup_review_signature"), flow.typed_signature))
     table = ft.Column(
         [
             ft.Row(
@@ -299,6 +300,8 @@ def build_review(
         spacing=10,
     )
     controls: list[ft.Control] = [heading(s.t("aup_review_heading")), table]
+    if not flow.typing:
+        controls.append(_signature_preview(s, flow.strokes))
     if failed:
         controls.append(body_text(s.t("aup_save_failed"), color=PALETTE.warn))
     label = s.t("finish_saving") if saving else s.t("aup_confirm")
@@ -306,6 +309,26 @@ def build_review(
     if not saving:
         controls.append(_back(s, "aup_change"))
     return controls
+
+
+def _signature_preview(s: PupilSession, strokes: list[list[tuple[float, float]]]) -> ft.Control:
+    """The drawn signature at half size, to check (not to draw on)."""
+    paint = ft.Paint(color=PALETTE.text, stroke_width=3, stroke_cap=ft.StrokeCap.ROUND)
+    shapes: list[cv.Shape] = [
+        cv.Line(a[0] / 2, a[1] / 2, b[0] / 2, b[1] / 2, paint=paint)
+        for stroke in strokes
+        for a, b in zip(stroke, stroke[1:] or stroke, strict=False)
+    ]
+    return ft.Semantics(
+        label=s.t("aup_review_drawn"),
+        image=True,
+        content=ft.Container(
+            cv.Canvas(shapes=shapes, width=380, height=130),
+            bgcolor=PALETTE.card,
+            border=ft.Border.all(1, PALETTE.option_border),
+            border_radius=8,
+        ),
+    )
 
 
 def build_thanks(s: PupilSession) -> list[ft.Control]:
