@@ -7,6 +7,7 @@ opens them with the lead's private key and writes what these return.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 from collections.abc import Sequence
@@ -54,24 +55,31 @@ class RegisterRow:
     typed_signature: str = ""
 
 
-def version_status(ref: AupRef, aups: dict[str, Aup]) -> str:
-    """``current``, or why a signature of ``ref`` no longer counts."""
+def version_status(ref: AupRef, aups: dict[str, Aup], today: dt.date | None = None) -> str:
+    """``current``, or why a signature of ``ref`` no longer counts.
+
+    A new version replaces older signatures from its ``effective`` date, not before.
+    """
     now = aups.get(ref.id)
     if now is None:
         return "agreement no longer in use"
+    if ref.version > now.version:
+        return f"signed v{ref.version}, newer than this content folder's v{now.version}"
     if ref.version < now.version:
+        if today is not None and now.effective > today:
+            return CURRENT
         return f"out of date (signed v{ref.version}, now v{now.version})"
     if ref.version == now.version and ref.content_hash != now.content_hash:
         return f"text changed since signing without a new version (v{ref.version})"
     return CURRENT
 
 
-def _status(sig: Signature, aups: dict[str, Aup]) -> str:
-    own = version_status(sig.aup, aups)
+def _status(sig: Signature, aups: dict[str, Aup], today: dt.date | None = None) -> str:
+    own = version_status(sig.aup, aups, today)
     if own != CURRENT:
         return own
     if sig.child_aup is not None:
-        child = version_status(sig.child_aup, aups)
+        child = version_status(sig.child_aup, aups, today)
         if child != CURRENT:
             return f"child's agreement {child}"
     return CURRENT
@@ -81,9 +89,12 @@ _GROUP_ORDER = {Signer.PUPILS: 0, Signer.PARENTS: 0, Signer.STAFF: 1, Signer.VIS
 
 
 def build_register(
-    signatures: Sequence[Signature], aups: dict[str, Aup], school: SchoolProfile
+    signatures: Sequence[Signature],
+    aups: dict[str, Aup],
+    school: SchoolProfile,
+    today: dt.date | None = None,
 ) -> list[RegisterRow]:
-    """Every signature, sorted by year group, class and child, with its status."""
+    """Every signature, sorted by year group, class and child, with its status on ``today``."""
     years = {g.id: (i, g.name) for i, g in enumerate(school.year_groups)}
     rows = []
     for sig in signatures:
@@ -103,7 +114,7 @@ def build_register(
             agreement=sig.aup.id,
             version=sig.aup.version,
             signed_on=sig.signed_on.isoformat(),
-            status=_status(sig, aups),
+            status=_status(sig, aups, today),
             signed_by="typed name" if sig.typed_signature else "drawn signature",
             kiosk_id=sig.kiosk_id,
             strokes=tuple(tuple(stroke) for stroke in sig.strokes),
@@ -153,7 +164,10 @@ def read_class_list(path: Path) -> list[tuple[str, str]]:
 
 
 def not_signed(
-    class_list: Sequence[tuple[str, str]], signatures: Sequence[Signature], aups: dict[str, Aup]
+    class_list: Sequence[tuple[str, str]],
+    signatures: Sequence[Signature],
+    aups: dict[str, Aup],
+    today: dt.date | None = None,
 ) -> list[PupilStatus]:
     """For each pupil on the list: has the current version been signed, by them and by a parent?"""
     best: dict[tuple[str, str, str], str] = {}
@@ -162,8 +176,8 @@ def not_signed(
             continue
         child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
         key = (sig.signer.value, _key(child), _key(sig.class_name or ""))
-        status = _status(sig, aups)
-        if best.get(key) != CURRENT:
+        status = _status(sig, aups, today)
+        if best.get(key) != "signed":  # a current signature outranks any older one
             best[key] = "signed" if status == CURRENT else status
     out = []
     for name, cls in sorted(class_list, key=lambda p: (_key(p[1]), _key(p[0]))):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,11 +19,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 def neutralise(value: object) -> str:
     """The cell as text a spreadsheet shows as typed: a leading ``'`` makes a formula inert.
 
-    Leading spaces do not hide a formula (Excel trims them), so they are looked past.
+    Leading spaces do not hide a formula (spreadsheets trim them), so they are looked past.
     """
     text = "" if value is None else str(value)
     text = text.replace("\0", "")
-    if text.lstrip(" ").startswith(FORMULA_STARTS):
+    # Look past anything a spreadsheet may trim or fold: Unicode spaces, zero-width
+    # characters, and fullwidth look-alikes (＝ becomes = under NFKC).
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    if text.startswith(FORMULA_STARTS) or folded.lstrip().startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

@@ -94,7 +94,13 @@ def cmd_register(args: argparse.Namespace) -> int:
         library = load_content(_content_dir(args.content))
         class_list = reg.read_class_list(Path(args.class_list)) if args.class_list else None
         key = open_private_key(Path(args.key), _passphrase("Passphrase for the private key: "))
-        records = list(SignatureStore(Path(args.data), writer=False).records())
+        store = SignatureStore(Path(args.data), writer=False)
+        if not store.exists():
+            raise KeyProblem(
+                f"{args.data} holds no signed agreements (no signatures/ folder): "
+                "is this the kiosk's --data folder?"
+            )
+        records = list(store.records())
         signatures = open_signatures(records, key)
     except (KeyProblem, reg.ClassListError, ContentError) as exc:
         print(f"esafety register: {exc}", file=sys.stderr)

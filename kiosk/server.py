@@ -17,7 +17,7 @@ from surveys.clock import Clock, SystemClock
 from surveys.content import ContentLibrary
 from surveys.errors import ContentProblem
 from surveys.idle import IdlePolicy
-from surveys.keys import fingerprint, parse_public_key, public_key_text
+from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
 from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire
 from surveys.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
 from surveys.signatures import SignatureStore, seal_signature
@@ -89,22 +89,31 @@ class KioskServer:
         """Signatures need the school's public key (to seal them) and at least one agreement."""
         return (
             self.signatures is not None
-            and self.settings.public_key is not None
+            and self.public_key() is not None
             and bool(self.agreements.signers())
         )
 
+    def public_key(self) -> bytes | None:
+        """The installed key, or None if there is none or it is damaged (then: no signing)."""
+        try:
+            return parse_public_key(self.settings.public_key) if self.settings.public_key else None
+        except KeyProblem:
+            return None
+
     def key_fingerprint(self) -> str | None:
-        key = self.settings.public_key
-        return fingerprint(parse_public_key(key)) if key else None
+        key = self.public_key()
+        return fingerprint(key) if key else None
 
     def save_signature(self, signature: Signature) -> None:
         """Seal to the school's key, then store durably. Blocking: call off the UI loop."""
-        if self.signatures is None or self.settings.public_key is None:
+        key = self.public_key()
+        if self.signatures is None or key is None:
             raise RuntimeError("no school public key: signatures cannot be collected")
-        sealed = seal_signature(signature, parse_public_key(self.settings.public_key))
+        sealed = seal_signature(signature, key)
         self.signatures.save(sealed)
 
     def signature_count(self) -> int:
+        """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
 
     def aup(self, aup_id: str) -> Aup | None:

@@ -37,6 +37,7 @@ class PupilSession:
         self.strings = server.library.strings
         self.flow: QuestionnaireFlow | None = None
         self.signing: SigningFlow | None = None
+        self.saving = False  # a save is under way: redraws keep Confirm disabled
         self.idle = IdleTimer(server.idle, server.clock)
         self.view = "start"
         self.alive = True
@@ -216,6 +217,8 @@ class PupilSession:
         }
         if f.step == SigningStep.THANKS:
             self.render("thanks", agreement.build_thanks(self))
+        elif f.step == SigningStep.REVIEW:
+            self.render("signing", agreement.build_review(self, f, saving=self.saving))
         else:
             self.render("signing", builders[f.step](self, f))
 
@@ -233,18 +236,22 @@ class PupilSession:
     async def confirm_signature(self) -> None:
         """Seal and save durably (off the UI loop); only then say thank you."""
         f = self.signing
-        if f is None or f.step != SigningStep.REVIEW:
+        if f is None or f.step != SigningStep.REVIEW or self.saving:
             return
         signature = f.finish()
+        self.saving = True
         self.render("signing", agreement.build_review(self, f, saving=True))
         try:
             await asyncio.to_thread(self.server.save_signature, signature)
-        except Exception:
-            log.exception("saving a signature failed")
+        except Exception as exc:
+            # Never log the exception's text: it could quote the signature.
+            log.error("saving a signature failed: %s", type(exc).__name__)
             if self.signing is f:
                 self.render("signing", agreement.build_review(self, f, failed=True))
             return
-        if self.signing is f:
+        finally:
+            self.saving = False
+        if self.signing is f and f.step == SigningStep.REVIEW:
             f.saved()
             self.show_signing()
 
@@ -294,9 +301,9 @@ class PupilSession:
         self.signature_count = await asyncio.to_thread(self.server.signature_count)
         self.draw_settings()
 
-    def install_key(self, text: str) -> None:
+    async def install_key(self, text: str) -> None:
         try:
-            fp = self.server.install_public_key(text)
+            fp = await asyncio.to_thread(self.server.install_public_key, text)
         except KeyProblem as exc:
             self.message = str(exc)
         else:
@@ -317,6 +324,7 @@ class PupilSession:
         if self.signing is not None:
             self.signing.reset()
         self.signing = None
+        self.saving = False
         self.message = ""
         if self._warning is not None:
             self._warning = None

@@ -167,7 +167,11 @@ def open_private_key(path: Path, passphrase: str) -> SchoolKey:
             f"{path} is not a school private key made by `esafety keys init`"
         ) from None
     try:
-        raw = nacl.secret.SecretBox(_derive(passphrase, salt, ops, mem)).decrypt(sealed)
+        box = nacl.secret.SecretBox(_derive(passphrase, salt, ops, mem))
+    except (ValueError, TypeError, nacl.exceptions.CryptoError):
+        raise BadKeyFile(f"{path} is damaged: its key settings are not valid") from None
+    try:
+        raw = box.decrypt(sealed)
     except nacl.exceptions.CryptoError:
         raise WrongPassphrase(
             f"the passphrase does not open {path}; nothing was read or written"

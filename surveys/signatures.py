@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nacl.exceptions
 from pydantic import BaseModel, ConfigDict, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -25,9 +26,18 @@ from .aup import Signature
 from .keys import KeyProblem, SchoolKey, fingerprint, seal
 from .store import AtomicJSONStorage, ResponseConflict, StoreBusy
 
-__all__ = ["SealedSignature", "SignatureStore", "open_signatures", "seal_signature"]
+__all__ = [
+    "DamagedStore",
+    "SealedSignature",
+    "SignatureStore",
+    "open_signatures",
+    "seal_signature",
+]
 
 SHARDS = 16
+#: Sealed texts are padded to a multiple of this, so a record's size does not tell
+#: a parent from a pupil, a typed name from a drawing, or a long name from a short one.
+PAD_TO = 8192
 
 
 class SealedSignature(BaseModel):
@@ -45,6 +55,8 @@ class SealedSignature(BaseModel):
 def seal_signature(signature: Signature, public: bytes) -> SealedSignature:
     """Encrypt ``signature`` to the school's public key. The kiosk cannot open the result."""
     plaintext = signature.model_dump_json().encode("utf-8")
+    # JSON allows trailing whitespace, so padding with spaces needs no unpadding step.
+    plaintext += b" " * (-len(plaintext) % PAD_TO)
     return SealedSignature(
         id=signature.id,
         kiosk_id=signature.kiosk_id,
@@ -66,9 +78,17 @@ def open_signatures(records: list[SealedSignature], key: SchoolKey) -> list[Sign
     for r in records:
         try:
             out.append(Signature.model_validate_json(key.open(base64.b64decode(r.sealed))))
-        except (ValueError, ValidationError) as exc:
-            raise KeyProblem(f"signature {r.id} cannot be opened: {exc}") from None
+        except (ValueError, ValidationError, nacl.exceptions.CryptoError):
+            raise KeyProblem(
+                f"signature {r.id} (kiosk {r.kiosk_id}) is damaged or was altered and cannot "
+                "be opened; nothing was written. Restore that kiosk's signatures/ folder "
+                "from a copy, or move the damaged file aside."
+            ) from None
     return out
+
+
+class DamagedStore(KeyProblem):
+    """A signature file is not what the kiosk wrote."""
 
 
 def _doc_id(record_id: str) -> int:
@@ -108,8 +128,8 @@ class SignatureStore:
         """Store durably; True if new, False if the same record is there already."""
         doc = record.model_dump()
         shard = int(record.id, 16) % SHARDS
-        db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
         with self._lock:
+            db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
             table = db.table("signatures")
             existing = table.get(doc_id=_doc_id(record.id))
             if existing is not None:
@@ -120,9 +140,26 @@ class SignatureStore:
         return True
 
     def records(self) -> Iterator[SealedSignature]:
+        """Every stored record.
+
+        Raises:
+            DamagedStore: a file is not whole JSON or holds something unexpected.
+        """
         for path in sorted(self._dir.glob("*/shard-*.json")):
-            for doc in self._db(path).table("signatures").all():
-                yield SealedSignature.model_validate(dict(doc))
+            try:
+                with self._lock:
+                    docs = [dict(d) for d in self._db(path).table("signatures").all()]
+                found = [SealedSignature.model_validate(d) for d in docs]
+            except (ValueError, ValidationError):
+                raise DamagedStore(
+                    f"{path} is damaged (not the signature file the kiosk wrote); "
+                    "restore it from a copy or move it aside, then try again"
+                ) from None
+            yield from found
+
+    def exists(self) -> bool:
+        """Has this data folder ever held signatures?"""
+        return self._dir.is_dir()
 
     def count(self) -> int:
         return sum(1 for _ in self.records())

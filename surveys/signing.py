@@ -229,6 +229,7 @@ class SigningFlow:
         self.step = SigningStep.REVIEW
 
     def back(self) -> None:
+        self._pending = None  # anything may change now: a new record (and id) when signed
         if self.step == SigningStep.YEAR:
             self.step, self.signer = SigningStep.WHO, None
         elif self.step == SigningStep.READ:

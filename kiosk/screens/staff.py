@@ -157,13 +157,13 @@ def _signing_key(s: PupilSession) -> list[ft.Control]:
         )
     field = ft.TextField(label=s.t("staff_key_label"), width=760, text_size=20, multiline=True)
 
-    def install() -> None:
-        s.install_key(field.value or "")
+    async def install() -> None:
+        await s.install_key(field.value or "")
 
     out += [
         field,
         *_feedback(s),
-        quiet_button(s.t("staff_key_install"), s.on(install), icon=ft.Icons.KEY),
+        quiet_button(s.t("staff_key_install"), s.on_async(install), icon=ft.Icons.KEY),
     ]
     for p in server.agreement_problems:
         out.append(

@@ -105,8 +105,12 @@ def test_the_class_list_shows_who_has_not_signed_the_current_version(library, tm
 
 
 @pytest.mark.parametrize(
-    "typed", ['=HYPERLINK("http://x","y")', "+44 7700", "-1+1", "@SUM(A1)", " =1+1"]
-)
+    "typed",
+    [
+        '=HYPERLINK("http://x","y")', "+44 7700", "-1+1", "@SUM(A1)", " =1+1",
+        "＝SUM(1,2)", "\u00a0=1+1", "\u200b=1+1", "\u3000＋1",
+    ],
+)  # fmt: skip
 def test_names_a_spreadsheet_would_run_come_out_of_the_csv_inert(library, typed):
     sig = signature(library.aups["aup-ks2"], signer_name=typed, class_name=typed)
     data = register_csv(build_register([sig], library.aups, library.school))
@@ -179,3 +183,76 @@ def test_the_printable_register_escapes_names_and_draws_each_signature(library):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<svg") == 1 and "points='1,2 3,4'" in page
     assert "<i>Pat Kaur</i> (typed)" in page
+
+
+def test_a_new_version_counts_only_from_its_effective_date(library):
+    ks2 = library.aups["aup-ks2"]
+    v2 = ks2.model_copy(update={"version": ks2.version + 1, "effective": dt.date(2027, 1, 4)})
+    aups = {**library.aups, ks2.id: v2}
+    old = signature(ks2)
+    (before,) = build_register([old], aups, library.school, today=dt.date(2026, 12, 1))
+    (after,) = build_register([old], aups, library.school, today=dt.date(2027, 1, 4))
+    assert before.status == "current" and after.status.startswith("out of date")
+    newer = signature(v2, 2)
+    (row,) = build_register([newer], library.aups, library.school)
+    assert "newer than this content folder" in row.status
+
+
+def test_a_current_signature_counts_whatever_order_the_records_are_read_in(library):
+    ks2 = library.aups["aup-ks2"]
+    v0 = AupRef(id=ks2.id, version=ks2.version - 1 if ks2.version > 1 else 0, content_hash="x")
+    old = signature(ks2, 1).model_copy(update={"aup": v0})
+    new = signature(ks2, 2, signer_name="Pupil 1")
+    for order in ([old, new], [new, old]):
+        (status,) = not_signed([("Pupil 1", "4B")], order, library.aups)
+        assert status.pupil_agreement == "signed"
+
+
+def test_sealed_records_are_the_same_size_whoever_signs_and_however(key_files, library):
+    raw = parse_public_key(key_files[1].read_text())
+    ks2, parents = library.aups["aup-ks2"], library.aups["aup-parents"]
+    short = signature(ks2, 1, signer_name="Al", typed_signature="Al", strokes=[])
+    long_drawn = signature(
+        parents, 2, signer=Signer.PARENTS, signer_name="A" * 80, child_name="B" * 80,
+        relationship="Grandparent", child_aup=ks2.ref, strokes=[[(100.5, 200.5)] * 300],
+    )  # fmt: skip
+    sizes = {len(seal_signature(s, raw).sealed) for s in (short, long_drawn)}
+    assert len(sizes) == 1
+
+
+def test_register_refuses_damaged_or_missing_data_with_a_clear_message(
+    key_files, library, tmp_path
+):
+    private, public = key_files
+    raw = parse_public_key(public.read_text())
+    out = tmp_path / "out" / "register.csv"
+
+    def run(data: Path) -> subprocess.CompletedProcess[str]:
+        args = ["register", "--data", str(data), "--key", str(private), "--out", str(out)]
+        return esafety(*args, passphrase=PASSPHRASE)
+
+    missing = run(tmp_path / "nowhere")
+    assert missing.returncode == 1 and "holds no signed agreements" in missing.stderr
+
+    data = tmp_path / "data"
+    with SignatureStore(data) as store:
+        store.save(seal_signature(signature(library.aups["aup-ks2"]), raw))
+    (shard,) = data.glob("signatures/*/shard-*.json")
+    good = shard.read_text()
+    doc = json.loads(good)
+    record = next(iter(doc["signatures"].values()))
+    record["sealed"] = (
+        record["sealed"][:40]
+        + ("A" if record["sealed"][40] != "A" else "B")
+        + (record["sealed"][41:])
+    )
+    shard.write_text(json.dumps(doc))
+    tampered = run(data)
+    assert tampered.returncode == 1 and "damaged or was altered" in tampered.stderr
+    assert "Traceback" not in tampered.stderr
+
+    shard.write_text(good[: len(good) // 2])
+    truncated = run(data)
+    assert truncated.returncode == 1 and "is damaged" in truncated.stderr
+    assert "Traceback" not in truncated.stderr
+    assert not (tmp_path / "out").exists()

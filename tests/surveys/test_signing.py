@@ -139,3 +139,16 @@ def test_a_scribble_cannot_grow_without_bound(flow):
     for _ in range(100):
         flow.add_stroke([(1.0, 2.0)] * 100)
     assert sum(len(s) for s in flow.strokes) == 4000
+
+
+def test_changing_something_after_a_failed_save_signs_the_corrected_details(flow):
+    sign_as_parent(flow)
+    first = flow.finish()  # the save fails; the parent taps "Change something"
+    flow.back()
+    flow.back()
+    flow.set_details(signer_name="Ann Leigh")
+    flow.add_stroke([(5.0, 5.0)])
+    flow.to_review()
+    second = flow.finish()
+    assert second.signer_name == "Ann Leigh" and second.id != first.id
+    assert second is flow.finish()
