@@ -32,9 +32,10 @@ types: $(BIN)/esafety
 	$(BIN)/mypy
 check: lint types test
 
-## bench: print the store's save-latency figures (not a test)
+## bench: print the save-latency and register figures (not tests)
 bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_save.py
+	$(BIN)/python tests/benchmarks/bench_signatures.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
