@@ -130,6 +130,16 @@ class Question(_Strict):
     options: list[Option] = Field(min_length=2, max_length=6)
     #: Option ids that count as the "good" answer in trend charts.
     favourable: list[ContentId] = Field(default_factory=list)
+    #: A headline question gets its own trend chart in the evidence pack.
+    headline: bool = False
+
+    @property
+    def text_hash(self) -> str:
+        """The hash of what a pupil saw: the words and the answers. Trends follow it,
+        so a question whose wording changes starts a new series."""
+        return content_hash(
+            {"text": self.text, "options": [[o.id, o.label] for o in self.options]}
+        )[:16]
 
     @model_validator(mode="after")
     def _options_consistent(self) -> Question:
