@@ -11,6 +11,7 @@ from pathlib import Path
 import flet as ft
 
 from exports.qr import qr_png
+from surveys.archive import keep_texts
 from surveys.aup import Aup, Signature
 from surveys.aup_content import changed_without_new_version, remember_texts
 from surveys.clock import Clock, SystemClock
@@ -53,6 +54,7 @@ class KioskServer:
         for p in self.agreement_problems:
             aups = {k: a for k, a in aups.items() if f"({k})" not in p.file}
         remember_texts(aups, self.data_dir)
+        keep_texts(self.data_dir, self.library.questionnaires.values())
         self.agreements = AgreementLibrary(aups)
 
     # -- what the screens ask -------------------------------------------------

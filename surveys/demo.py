@@ -11,6 +11,7 @@ import random
 import uuid
 from collections.abc import Iterator
 
+from .archive import keep_texts
 from .content import ContentLibrary
 from .model import Questionnaire, Response, Term
 from .store import ResponseStore
@@ -71,6 +72,7 @@ def write_demo_data(
     store: ResponseStore, library: ContentLibrary, count: int, *, seed: int = 1
 ) -> int:
     """Write ``count`` demo responses through the kiosk's own store; returns how many."""
+    keep_texts(store.root, library.questionnaires.values())
     written = 0
     batch: list[Response] = []
     for r in demo_responses(library, count, seed=seed):

@@ -225,6 +225,24 @@ class ResponseStore:
             for doc in self._db(path).table("responses").all():
                 yield Response.model_validate(dict(doc))
 
+    def raw_responses(self, *, since_year: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every stored response as the plain dict on disk: the fast path for exports.
+
+        Skips validation (these files are only ever written by :meth:`save`); a
+        damaged shard raises ``ValueError`` naming the file.
+        """
+        for path in self._shard_paths():
+            if since_year is not None and int(path.parent.parent.name[:4]) < since_year:
+                continue
+            if self._in_memory:
+                docs: Any = self._db(path).table("responses").all()
+            else:
+                try:
+                    docs = json.loads(path.read_text(encoding="utf-8"))["responses"].values()
+                except (OSError, ValueError, KeyError) as exc:
+                    raise ValueError(f"{path} is damaged ({exc}); restore it from a copy") from None
+            yield from docs
+
     def counts(self, *, answers: bool = False) -> dict[str, Any]:
         """How many responses, by questionnaire, band, academic year + term, and kiosk.
 

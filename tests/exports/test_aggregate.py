@@ -1,0 +1,192 @@
+"""Aggregation and suppression on hand-made data where the right numbers are known."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import pytest
+
+from exports.aggregate import ALL_YEARS, NOT_RECORDED, SKIPPED, Row, rows_from, tally
+from exports.suppress import Thresholds, suppress
+from surveys.model import Questionnaire
+
+QUESTIONNAIRE = {
+    "id": "pupils-7-11", "version": 1, "title": "Test", "audience": "pupils", "band": "7-11",
+    "intro": "Anonymous.", "help_routes": ["school"],
+    "questions": [
+        {"id": "know-report-block", "text": "Do you know how to report?",
+         "strand": "online-bullying", "favourable": ["yes"],
+         "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"},
+                     {"id": "not-sure", "label": "Not sure"}]},
+        {"id": "strangers-in-games", "text": "Do you chat to strangers in games?",
+         "strand": "online-relationships", "sensitive": True, "favourable": ["never"],
+         "options": [{"id": "often", "label": "Often"}, {"id": "never", "label": "Never"}]},
+    ],
+}  # fmt: skip
+
+
+def questionnaire(**changes) -> Questionnaire:
+    return Questionnaire.model_validate({**QUESTIONNAIRE, **changes})
+
+
+def responses(q: Questionnaire, year: str, term: str, answers: dict[str, dict], yg=None):
+    """answers: question id -> {answer: how many}; one response per answer given."""
+    qids = list(answers)
+    columns = [
+        [a for a, n in answers[qid].items() for _ in range(n)] for qid in qids
+    ]  # every question gets the same number of answers
+    assert len({len(c) for c in columns}) == 1
+    for values in zip(*columns, strict=True):
+        yield {
+            "id": uuid.uuid4().hex, "questionnaire_id": q.id, "questionnaire_version": q.version,
+            "content_hash": q.content_hash, "band": q.band.value if q.band else None,
+            "year_group": yg, "academic_year": year, "term": term, "kiosk_id": "k",
+            "answers": {qid: (None if v == SKIPPED else v) for qid, v in zip(qids, values,
+                                                                             strict=True)},
+        }  # fmt: skip
+
+
+def band_rows(rows: list[Row], qid: str) -> dict[str, Row]:
+    return {
+        r.period.label: r
+        for r in rows
+        if r.question.question_id == qid and r.year_group == ALL_YEARS
+    }
+
+
+def build(rs, *qs: Questionnaire, thresholds=None) -> list[Row]:
+    return suppress(rows_from(tally(rs), {q.content_hash: q for q in qs}), thresholds)
+
+
+def test_favourable_percent_per_term_and_band():
+    q = questionnaire()
+    rs = [
+        *responses(q, "2025/26", "autumn", {
+            "know-report-block": {"yes": 30, "no": 10, "not-sure": 5, SKIPPED: 5},
+            "strangers-in-games": {"often": 12, "never": 38},
+        }),
+        *responses(q, "2025/26", "spring", {
+            "know-report-block": {"yes": 36, "no": 9, "not-sure": 5},
+            "strangers-in-games": {"often": 10, "never": 40},
+        }),
+    ]  # fmt: skip
+    rows = build(rs, q)
+    know = band_rows(rows, "know-report-block")
+    assert know["2025/26 autumn"].favourable_pct() == pytest.approx(60.0)  # 30 of 50 asked
+    assert know["2025/26 spring"].favourable_pct() == pytest.approx(72.0)
+    assert know["2025/26 autumn"].counts == {"yes": 30, "no": 10, "not-sure": 5, SKIPPED: 5}
+    games = band_rows(rows, "strangers-in-games")
+    assert games["2025/26 spring"].favourable_pct() == pytest.approx(80.0)
+    assert [r.period.label for r in know.values()] == ["2025/26 autumn", "2025/26 spring"]
+
+
+def consistent_assignments(row: Row) -> list[dict[str, int]]:
+    """Every way to fill the hidden cells that agrees with what is published."""
+    hidden = sorted(row.suppressed)
+    shown = sum(c for k, c in row.counts.items() if k not in row.suppressed)
+    out = []
+    for values in itertools.product(range(row.total + 1), repeat=len(hidden)):
+        if shown + sum(values) != row.total:
+            continue
+        guess = dict(zip(hidden, values, strict=True))
+        if row.favourable_pct() is not None:
+            fav = sum(
+                guess.get(k, row.counts[k]) for k in row.counts if k in row.question.favourable
+            )
+            if fav != row.favourable:
+                continue
+        out.append(guess)
+    return out
+
+
+def test_a_4_response_cell_is_hidden_and_cannot_be_worked_out():
+    q = questionnaire()
+    rs = responses(q, "2025/26", "autumn", {
+        "know-report-block": {"yes": 4, "no": 30, "not-sure": 10, SKIPPED: 6},
+        "strangers-in-games": {"often": 20, "never": 30},
+    })  # fmt: skip
+    row = band_rows(build(rs, q), "know-report-block")["2025/26 autumn"]
+    assert "yes" in row.suppressed and not row.total_suppressed
+    assert len(row.suppressed) >= 2  # never a lone hidden cell beside a published total
+    assert row.favourable_pct() is None  # 4 "yes" would be 8% of 50
+    possible_yes = {guess["yes"] for guess in consistent_assignments(row)}
+    assert len(possible_yes) > 1 and 4 in possible_yes
+
+
+def test_sensitive_questions_use_the_higher_threshold():
+    q = questionnaire()
+    rs = list(responses(q, "2025/26", "autumn", {
+        "know-report-block": {"yes": 7, "no": 36, "not-sure": 7},
+        "strangers-in-games": {"often": 7, "never": 43},
+    }))  # fmt: skip
+    rows = build(rs, q)
+    know = band_rows(rows, "know-report-block")["2025/26 autumn"]
+    games = band_rows(rows, "strangers-in-games")["2025/26 autumn"]
+    assert know.threshold == 5 and games.threshold == 10
+    assert "yes" not in know.suppressed  # 7 >= 5
+    assert "often" in games.suppressed  # 7 < 10
+    assert games.favourable_pct() is None  # 43 never of 50 reveals 7 often
+    stricter = build(rs, q, thresholds=Thresholds(normal=8, sensitive=12))
+    assert "yes" in band_rows(stricter, "know-report-block")["2025/26 autumn"].suppressed
+
+
+def test_a_small_row_is_hidden_whole():
+    q = questionnaire()
+    rs = responses(q, "2025/26", "autumn", {
+        "know-report-block": {"yes": 3, "no": 1},
+        "strangers-in-games": {"often": 2, "never": 2},
+    })  # fmt: skip
+    for row in build(rs, q):
+        assert row.total_suppressed and row.suppressed == set(row.counts)
+        assert row.favourable_pct() is None
+
+
+def test_a_changed_question_text_starts_a_new_series():
+    v1 = questionnaire()
+    reworded = [dict(QUESTIONNAIRE["questions"][0], text="Can you report or block someone?"),
+                QUESTIONNAIRE["questions"][1]]  # fmt: skip
+    v2 = questionnaire(version=2, questions=reworded)
+    answers = {
+        "know-report-block": {"yes": 20, "no": 20, "not-sure": 10},
+        "strangers-in-games": {"often": 15, "never": 35},
+    }
+    rs = [
+        *responses(v1, "2025/26", "autumn", answers),
+        *responses(v2, "2025/26", "autumn", answers),
+        *responses(v2, "2025/26", "spring", answers),
+    ]
+    rows = [r for r in build(rs, v1, v2) if r.year_group == ALL_YEARS]
+    know = {r.question.text_hash for r in rows if r.question.question_id == "know-report-block"}
+    assert len(know) == 2
+    games = [r for r in rows if r.question.question_id == "strangers-in-games"]
+    assert len({r.question.text_hash for r in games}) == 1  # unchanged: one series
+    autumn = next(r for r in games if r.period.label == "2025/26 autumn")
+    assert autumn.total == 100  # both versions counted together
+
+
+def test_year_groups_cannot_be_subtracted_from_their_band():
+    q = questionnaire()
+    answers_4 = {
+        "know-report-block": {"yes": 20, "no": 18, "not-sure": 2, SKIPPED: 2},
+        "strangers-in-games": {"often": 15, "never": 27},
+    }
+    answers_5 = {
+        "know-report-block": {"yes": 25, "no": 20, "not-sure": 15, SKIPPED: 5},
+        "strangers-in-games": {"often": 20, "never": 45},
+    }
+    rs = [
+        *responses(q, "2025/26", "autumn", answers_4, yg="year-4"),
+        *responses(q, "2025/26", "autumn", answers_5, yg="year-5"),
+    ]
+    rows = [r for r in build(rs, q) if r.question.question_id == "know-report-block"]
+    by_year = {r.year_group: r for r in rows}
+    band = by_year[ALL_YEARS]
+    assert band.counts["not-sure"] == 17 and "not-sure" not in band.suppressed
+    assert "not-sure" in by_year["year-4"].suppressed  # 2 < 5
+    # 17 - 15 would give year 4's 2 away, so year 5's 15 is hidden too.
+    assert "not-sure" in by_year["year-5"].suppressed
+    assert NOT_RECORDED not in by_year
+    for r in rows:
+        if r.year_group != ALL_YEARS:
+            assert r.favourable_pct() is None  # per-band only
