@@ -183,8 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo_data)
 
     from kiosk.cli_agreements import add_parsers
+    from kiosk.cli_export import add_parser as add_export
 
     add_parsers(sub)
+    add_export(sub)
     return parser
 
 

@@ -7,6 +7,7 @@ that slowly become more common (so a trend chart has a trend to show).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from .archive import keep_texts
 from .content import ContentLibrary
 from .model import Questionnaire, Response, Term
 from .store import ResponseStore
+from .terms import academic_year, term_of
 
 __all__ = ["demo_responses", "write_demo_data"]
 
@@ -23,21 +25,34 @@ BATCH = 2000
 
 
 def demo_responses(
-    library: ContentLibrary, count: int, *, seed: int = 1, end_year: int = 2026, kiosks: int = 3
+    library: ContentLibrary,
+    count: int,
+    *,
+    seed: int = 1,
+    end_year: int = 2026,
+    kiosks: int = 3,
+    today: dt.date | None = None,
 ) -> Iterator[Response]:
-    """``count`` plausible responses spread over the last five academic years."""
+    """``count`` plausible responses spread over the five academic years up to ``end_year``,
+    never in a term that has not started yet (by ``today``)."""
     rng = random.Random(seed)
+    now = today or dt.date.today()
+    current = (int(academic_year(now)[:4]), list(Term).index(term_of(now)))
     questionnaires = sorted(library.questionnaires.values(), key=lambda q: q.id)
     if not questionnaires:
         raise ValueError("no working questionnaire in the content folder")
+    end_year = min(end_year, current[0])
     years = [end_year - YEARS_BACK + 1 + i for i in range(YEARS_BACK)]
     kiosk_ids = [f"kiosk-demo{k + 1}" for k in range(kiosks)]
     year_groups = library.school.year_groups
     for _ in range(count):
         q = rng.choice(questionnaires)
-        year_index = rng.randrange(len(years))
-        start = years[year_index]
-        term = rng.choice(list(Term))
+        while True:
+            year_index = rng.randrange(len(years))
+            start = years[year_index]
+            term = rng.choice(list(Term))
+            if (start, list(Term).index(term)) <= current:
+                break
         progress = (year_index * 3 + list(Term).index(term)) / (len(years) * 3)
         groups = [g.id for g in year_groups if g.band == q.band] if q.band else []
         yield Response(

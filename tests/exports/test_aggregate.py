@@ -190,3 +190,42 @@ def test_year_groups_cannot_be_subtracted_from_their_band():
     for r in rows:
         if r.year_group != ALL_YEARS:
             assert r.favourable_pct() is None  # per-band only
+
+
+def test_no_published_sum_ever_has_a_lone_hidden_cell():
+    """Random classes of every size: check every published sum against the hidden cells."""
+    import random
+
+    rng = random.Random(5)
+    q = questionnaire()
+    rs = []
+    for year, term in itertools.product(["2024/25", "2025/26"], ["autumn", "spring", "summer"]):
+        for yg in ["year-3", "year-4", "year-5", None]:
+            size = rng.choice([1, 3, 6, 9, 14, 25, 40])
+            for _ in range(size):
+                rs.extend(responses(q, year, term, {
+                    "know-report-block": {rng.choice(["yes", "no", "not-sure", SKIPPED]): 1},
+                    "strangers-in-games": {rng.choice(["often", "never", SKIPPED]): 1},
+                }, yg=yg))  # fmt: skip
+    rows = build(rs, q)
+    assert any(r.suppressed for r in rows) and any(r.favourable_pct() for r in rows)
+    for r in rows:
+        if r.total_suppressed:
+            continue
+        assert len(r.suppressed & set(r.counts)) != 1, r
+        if r.favourable_pct() is not None:
+            fav = {k for k in r.counts if k in r.question.favourable}
+            assert len(r.suppressed & fav) != 1 and len(r.suppressed - fav) != 1
+            assert r.favourable >= r.threshold and r.total - r.favourable >= r.threshold
+    families: dict = {}
+    for r in rows:
+        families.setdefault((r.question.series, r.period), []).append(r)
+    for members in families.values():
+        band = next(m for m in members if m.year_group == ALL_YEARS)
+        years = [m for m in members if m.year_group != ALL_YEARS]
+        if band.total_suppressed:
+            continue
+        assert sum(m.total_suppressed for m in years) != 1
+        for answer in band.counts:
+            hidden = (answer in band.suppressed) + sum(answer in m.suppressed for m in years)
+            assert hidden != 1, (answer, band, years)

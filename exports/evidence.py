@@ -1,0 +1,119 @@
+"""The evidence pack for governors and Ofsted: a PDF made with matplotlib's PDF backend.
+
+Cover and method note, a headline page, one page per headline question and per
+EfCW strand (chart and a sentence of what changed), and — when the lead opens
+the signature register — AUP coverage by year group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from .charts import GAP_NOTE, draw_bars, draw_trend
+from .report import Report, Section, _latest_bars, band_sizes
+
+__all__ = ["AupCoverage", "write_evidence_pack"]
+
+A4 = (8.27, 11.69)
+INK = "#1B2733"
+#: (year group, pupils with a current own agreement, pupils with a current parent agreement)
+AupCoverage = Sequence[tuple[str, int, int]]
+
+METHOD = (
+    "How this was collected. Pupils answered on classroom tablets and parents on a kiosk. "
+    "No names, pupil numbers, device users or times are recorded: each answer set keeps only "
+    "the questionnaire, the age band (and year group where staff chose one), the academic year "
+    "and term, and the kiosk. Every question could be skipped, and skips count in the totals. "
+    "Small numbers are hidden. Any count below {normal} ({sensitive} for sensitive questions) "
+    "is shown as c, and further cells are hidden where needed, so that no hidden figure can be "
+    "worked out from totals or from the other answers. Charts leave a gap rather than a zero. "
+    "'Safer answer' means the answers the school marked as the one it hopes for; percentages "
+    "are of everyone asked. A question whose wording changed starts a new line."
+)
+
+
+def _text_page(pdf: PdfPages, title: str, paragraphs: list[str], *, size: float = 11) -> None:
+    fig = Figure(figsize=A4)
+    fig.text(0.08, 0.93, title, fontsize=20, weight="bold", color=INK, va="top")
+    y = 0.87
+    for para in paragraphs:
+        wrapped = textwrap.fill(para, width=int(96 * 11 / size))
+        fig.text(0.08, y, wrapped, fontsize=size, color=INK, va="top", linespacing=1.5)
+        y -= 0.028 * (wrapped.count("\n") + 1) * size / 11 + 0.02
+    pdf.savefig(fig)
+
+
+def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) -> None:
+    fig = Figure(figsize=A4, layout="constrained")
+    grid = fig.add_gridspec(3 if bars else 2, 1, height_ratios=[0.7, 3, 2.4] if bars else [0.7, 3])
+    head = fig.add_subplot(grid[0])
+    head.axis("off")
+    head.text(0, 1, section.title, fontsize=15, weight="bold", color=INK, va="top", wrap=True)
+    head.text(0, 0.35, textwrap.fill(section.sentence, 100), fontsize=10, color=INK, va="top")
+    hidden = draw_trend(fig.add_subplot(grid[1]), "By term", section.lines, report.periods)
+    if bars and report.periods:
+        latest = report.periods[-1]
+        draw_bars(
+            fig.add_subplot(grid[2]),
+            f"Latest term ({latest.label})",
+            _latest_bars(section.lines, latest),
+        )
+    if hidden:
+        fig.text(
+            0.01, 0.003, GAP_NOTE.format(n=report.thresholds.normal), fontsize=7, color="#444444"
+        )
+    pdf.savefig(fig)
+
+
+def write_evidence_pack(
+    report: Report, path: Path, *, aup: AupCoverage | None = None, made_on: dt.date | None = None
+) -> None:
+    made_on = made_on or dt.date.today()
+    span = f"{report.periods[0].label} to {report.periods[-1].label}" if report.periods else "none"
+    asked = "; ".join(f"{title} ({n} questions)" for title, n in report.questionnaires)
+    sizes = ", ".join(f"{label}: {n}" for label, n in band_sizes(report))
+    with PdfPages(
+        path, metadata={"Title": f"Online safety evidence pack — {report.school}"}
+    ) as pdf:
+        _text_page(
+            pdf,
+            report.school,
+            [
+                "Online safety: what our pupils and parents told us",
+                f"Terms covered: {span}. Made on {made_on.isoformat()}.",
+                f"What was asked: {asked}.",
+                f"Answer sets: {report.responses} in all ({sizes}).",
+                METHOD.format(
+                    normal=report.thresholds.normal, sensitive=report.thresholds.sensitive
+                ),
+            ],
+        )
+        headline_text = [f"{s.title} — {s.sentence}" for s in report.headlines] or [
+            "No headline questions have enough answers to show."
+        ]
+        _text_page(pdf, "Headlines", headline_text)
+        for section in report.headlines:
+            _chart_page(pdf, report, section, bars=True)
+        for section in report.strands:
+            _chart_page(pdf, report, section, bars=False)
+        if aup is not None:
+            lines = [
+                f"{year}: {own} pupils with their own current agreement; "
+                f"{parents} with a parent's current agreement."
+                for year, own, parents in aup
+            ]
+            _text_page(
+                pdf,
+                "Acceptable Use Policy: who has signed",
+                [
+                    "Counts of current (latest-version) agreements signed at the kiosks, "
+                    "by year group, from the signature register.",
+                    *lines,
+                ],
+            )

@@ -1,0 +1,169 @@
+"""Everything the e-safety lead exports, computed once: rows, charts, tables, headlines.
+
+``build_report`` reads a data folder and returns a :class:`Report`;
+``exports.export.write_export`` writes it out. The staff screen uses
+``headline_charts`` for its few pictures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from surveys.archive import load_texts
+from surveys.content import ContentLibrary
+from surveys.model import Strand
+from surveys.store import ResponseStore
+
+from .aggregate import ALL_YEARS, Period, Row, rows_from, tally
+from .charts import Bar, Chart, bar_chart, trend_chart
+from .suppress import Thresholds, suppress
+from .trends import Line, band_label, change_sentence, headline_lines, periods_of, strand_lines
+
+__all__ = ["Report", "build_report", "headline_charts", "load_rows"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Section:
+    """One strand (or one headline question): its chart(s) and a sentence of what changed."""
+
+    title: str
+    sentence: str
+    lines: list[Line]
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    school: str
+    responses: int
+    by_band: dict[str, int]
+    periods: list[Period]
+    rows: list[Row]
+    thresholds: Thresholds
+    strands: list[Section]
+    headlines: list[Section]
+    questionnaires: list[tuple[str, int]]  # title, number of questions
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [c for s in (*self.headlines, *self.strands) for c in s.charts]
+
+
+def load_rows(
+    data: Path,
+    library: ContentLibrary,
+    *,
+    since_year: int | None = None,
+    thresholds: Thresholds | None = None,
+) -> tuple[list[Row], int, dict[str, int]]:
+    """Read, count and suppress; returns (rows, responses read, responses per band)."""
+    store = ResponseStore(data, writer=False)
+    counted = tally(store.raw_responses(since_year=since_year), since_year=since_year)
+    by_band: dict[str, int] = {}
+    total = 0
+    for (_qid, _h, _y, _t, band, _yg), counter in counted.items():
+        # Every response holds every question once (a skip is an answer of None).
+        per_q: dict[str, int] = {}
+        for (qid, _a), c in counter.items():
+            per_q[qid] = per_q.get(qid, 0) + c
+        n = max(per_q.values(), default=0)
+        by_band[band] = by_band.get(band, 0) + n
+        total += n
+    texts = load_texts(data, library.questionnaires.values())
+    rows = suppress(rows_from(counted, texts), thresholds)
+    return rows, total, by_band
+
+
+def _headline_ids(rows: list[Row]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in rows:
+        if r.question.headline and r.has_favourable and r.year_group == ALL_YEARS:
+            seen.setdefault(r.question.question_id)
+    return list(seen)
+
+
+def _latest_bars(lines: list[Line], period: Period) -> list[Bar]:
+    bars: list[Bar] = []
+    for line in lines:
+        point = next((p for p in line.points if p.period == period), None)
+        if point is not None:
+            bars.append((line.label, point.pct, point.n))
+    return bars
+
+
+def build_report(
+    data: Path,
+    library: ContentLibrary,
+    *,
+    since_year: int | None = None,
+    thresholds: Thresholds | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    step = progress or (lambda _s: None)
+    t = thresholds or Thresholds()
+    step("reading and counting answers")
+    rows, total, by_band = load_rows(data, library, since_year=since_year, thresholds=t)
+    periods = periods_of(rows)
+    latest = periods[-1] if periods else None
+    headlines = []
+    for qid in _headline_ids(rows):
+        step(f"charting {qid}")
+        lines, info = headline_lines(rows, qid)
+        assert info is not None
+        title = info.text
+        section = Section(title, change_sentence(lines), lines)
+        section.charts.append(
+            trend_chart(f"headline-{qid}-trend", title, lines, periods, threshold=t.normal)
+        )
+        if latest is not None:
+            section.charts.append(
+                bar_chart(
+                    f"headline-{qid}-latest",
+                    f"{title} ({latest.label})",
+                    _latest_bars(lines, latest),
+                )
+            )
+        headlines.append(section)
+    strands = []
+    for strand in Strand:
+        lines = strand_lines(rows, strand)
+        if not lines:
+            continue
+        step(f"charting {strand.label.lower()}")
+        title = f"{strand.label}: safer answers across the strand's questions"
+        section = Section(strand.label, change_sentence(lines), lines)
+        section.charts.append(
+            trend_chart(f"strand-{strand.value}", title, lines, periods, threshold=t.normal)
+        )
+        strands.append(section)
+    questionnaires = [(q.title, len(q.questions)) for q in library.questionnaires.values()]
+    return Report(
+        library.school.name, total, by_band, periods, rows, t, strands, headlines, questionnaires
+    )
+
+
+def headline_charts(data: Path, library: ContentLibrary) -> list[tuple[str, str, bytes]]:
+    """(title, alt text, PNG) of each headline trend, for the staff screen.
+
+    Slow (reads every response, draws charts): call it off the UI loop.
+    """
+    report = build_report(data, library)
+    out = []
+    for section in report.headlines:
+        chart = section.charts[0]
+        out.append((chart.title, chart.alt, chart.png(dpi=80)))
+        chart.figure.clear()
+    return out
+
+
+def band_sizes(report: Report) -> list[tuple[str, str]]:
+    """Responses per band for the cover page, small numbers shown as "fewer than N"."""
+    t = report.thresholds.normal
+    return [
+        (band_label(b), str(n) if n >= t else f"fewer than {t}")
+        for b, n in sorted(report.by_band.items(), key=lambda kv: kv[0])
+    ]

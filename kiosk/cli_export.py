@@ -1,0 +1,117 @@
+"""``esafety export``: trends, tables and the evidence pack, with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["add_parser"]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from exports.export import write_export
+    from exports.report import build_report
+    from exports.suppress import Thresholds
+    from kiosk.cli import _content_dir
+    from surveys.content import load_content
+    from surveys.errors import ContentError
+
+    data, out = Path(args.data), Path(args.out)
+    if not (data / "responses").is_dir():
+        print(f"esafety export: {data} holds no responses (no responses/ folder)", file=sys.stderr)
+        return 1
+    try:
+        library = load_content(_content_dir(args.content))
+        thresholds = Thresholds(args.min_count, max(args.min_count, args.min_count_sensitive))
+    except ContentError as exc:
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 2
+    aup = None
+    if args.key:
+        aup = _aup_coverage(args, data, library)
+        if aup is None:
+            return 1
+    started = time.perf_counter()
+    bar = tqdm(total=None, unit=" steps", file=sys.stderr, disable=args.quiet, leave=False)
+
+    def step(what: str) -> None:
+        bar.set_description(what[:40].ljust(40))
+        bar.update(1)
+
+    try:
+        report = build_report(
+            data, library, since_year=args.from_year, thresholds=thresholds, progress=step
+        )
+        written = write_export(report, out, aup=aup, progress=step)
+    except ValueError as exc:  # a damaged shard names itself
+        bar.close()
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    took = time.perf_counter() - started
+    print(
+        f"{report.responses} responses, {len(report.periods)} terms, "
+        f"{len(report.charts)} charts; {len(written)} files in {out} ({took:.1f} s)"
+    )
+    print(f"Evidence pack: {out / 'evidence-pack.pdf'}")
+    return 0
+
+
+def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignore[no-untyped-def]
+    from exports.register import version_status
+    from kiosk.cli_agreements import _passphrase
+    from surveys.aup import Signer
+    from surveys.keys import KeyProblem, open_private_key
+    from surveys.signatures import SignatureStore, open_signatures
+
+    try:
+        key = open_private_key(Path(args.key), _passphrase("Passphrase for the private key: "))
+        store = SignatureStore(data, writer=False)
+        signatures = open_signatures(list(store.records()), key) if store.exists() else []
+    except KeyProblem as exc:
+        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+        return None
+    own: dict[str, set[tuple[str, str]]] = {}
+    parents: dict[str, set[tuple[str, str]]] = {}
+    for sig in signatures:
+        current = version_status(sig.aup, library.aups) == "current" and (
+            sig.child_aup is None or version_status(sig.child_aup, library.aups) == "current"
+        )
+        if not current or not sig.year_group:
+            continue
+        child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
+        who = ("".join(child.casefold().split()), "".join((sig.class_name or "").split()))
+        target = own if sig.signer == Signer.PUPILS else parents
+        if sig.signer in (Signer.PUPILS, Signer.PARENTS):
+            target.setdefault(sig.year_group, set()).add(who)
+    return [
+        (g.name, len(own.get(g.id, ())), len(parents.get(g.id, ())))
+        for g in library.school.year_groups
+    ]
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    e = sub.add_parser("export", help="trend charts, CSV tables and the PDF evidence pack")
+    e.add_argument("--data", required=True, help="data folder (a kiosk's, or the hub's)")
+    e.add_argument("--out", required=True, help="folder to write into")
+    e.add_argument(
+        "--from", dest="from_year", type=int, help="first academic year to include, e.g. 2024"
+    )
+    e.add_argument("--min-count", type=int, default=5, help="smallest count shown (default 5)")
+    e.add_argument(
+        "--min-count-sensitive",
+        type=int,
+        default=10,
+        help="smallest count shown for sensitive questions (default 10)",
+    )
+    e.add_argument("--key", help="school-private-key.json: add AUP coverage to the evidence pack")
+    e.add_argument("--content", help="content folder (default: the shipped content)")
+    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.set_defaults(func=cmd_export)
