@@ -49,6 +49,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         report = build_report(
             data, library, since_year=args.from_year, thresholds=thresholds, progress=step
         )
+        bar.total = bar.n + len(report.charts) + 2  # now the rest is known
+        bar.refresh()
         written = write_export(report, out, aup=aup, progress=step)
     except ValueError as exc:  # a damaged shard names itself
         bar.close()

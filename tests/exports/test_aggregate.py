@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import uuid
 
 import pytest
 
 from exports.aggregate import ALL_YEARS, NOT_RECORDED, SKIPPED, Row, rows_from, tally
+from exports.export import answers_csv
 from exports.suppress import Thresholds, suppress
+from exports.tables import csv_bytes
 from surveys.model import Questionnaire
 
 QUESTIONNAIRE = {
@@ -229,3 +233,20 @@ def test_no_published_sum_ever_has_a_lone_hidden_cell():
         for answer in band.counts:
             hidden = (answer in band.suppressed) + sum(answer in m.suppressed for m in years)
             assert hidden != 1, (answer, band, years)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_inert():
+    for start in ["=", "+", "-", "@", "\t", "\r"]:
+        data = csv_bytes(["h"], [[f"{start}cmd|' /C calc'!A0"]]).decode("utf-8-sig")
+        (cell,) = [row[0] for row in csv.reader(io.StringIO(data))][1:]
+        assert cell.startswith("'"), repr(start)
+    q = questionnaire(
+        questions=[
+            dict(questionnaire().model_dump(mode="json")["questions"][0], text="=1+1 is it?")
+        ]
+    )
+    rows = build(responses(q, "2025/26", "autumn", {
+        "know-report-block": {"yes": 10, "no": 10, "not-sure": 5, SKIPPED: 5},
+    }), q)  # fmt: skip
+    table = list(csv.DictReader(io.StringIO(answers_csv(rows).decode("utf-8-sig"))))
+    assert {r["question"] for r in table} == {"'=1+1 is it?"}

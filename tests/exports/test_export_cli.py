@@ -1,0 +1,58 @@
+"""``esafety export`` run as the e-safety lead runs it: files, safe CSV, nothing small."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+
+def esafety(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = str(Path(sys.executable).parent / "esafety")
+    return subprocess.run([exe, *args], capture_output=True, text=True, check=False)
+
+
+def test_export_writes_charts_tables_and_the_pack(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    assert esafety("demo-data", "--data", str(data), "--responses", "600").returncode == 0
+    result = esafety("export", "--data", str(data), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "600 responses" in result.stdout
+    pdf = out / "evidence-pack.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    pngs = sorted((out / "charts").glob("*.png"))
+    assert len(pngs) >= 8 and len(list((out / "charts").glob("*.svg"))) == len(pngs)
+    alt = (out / "charts" / "alt-text.md").read_text(encoding="utf-8")
+    assert all(p.stem in alt for p in pngs)
+    raw = (out / "tables" / "answers.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows and {r["suppressed"] for r in rows} == {"yes", "no"}
+    for r in rows:  # nothing small ever leaves: every shown count is at or above 5
+        if r["count"] != "c":
+            assert int(r["count"]) >= 5, r
+        if r["suppressed"] == "yes":
+            assert r["count"] == "c"
+
+
+def test_export_from_a_year_and_with_a_higher_threshold(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    esafety("demo-data", "--data", str(data), "--responses", "600")
+    result = esafety(
+        "export", "--data", str(data), "--out", str(out), "--quiet", "--from", "2025",
+        "--min-count", "8",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(
+        csv.DictReader(io.StringIO((out / "tables" / "answers.csv").read_text("utf-8-sig")))
+    )
+    assert {r["academic_year"] for r in rows} <= {"2025/26", "2026/27"}
+    assert all(r["count"] == "c" or int(r["count"]) >= 8 for r in rows)
+
+
+def test_export_refuses_a_folder_with_no_responses(tmp_path):
+    result = esafety("export", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 1 and "holds no responses" in result.stderr
+    assert not (tmp_path / "o").exists()
