@@ -11,12 +11,15 @@ unchanged; a reworded question starts a new series.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from surveys.model import Questionnaire, Strand, Term
+from surveys.store import ResponseStore
 
 __all__ = [
     "ALL_YEARS",
@@ -176,6 +179,40 @@ def tally(
             counter = out[key] = Counter()
         counter.update(r["answers"].items())
     return out
+
+
+def tally_folder(
+    data: Path, *, since_year: int | None = None, workers: int = 1
+) -> dict[Key, Counter[tuple[str, str | None]]]:
+    """:func:`tally` over a data folder, read by ``workers`` processes (shards split between them).
+
+    Only the small tallies come back from the workers, so two processes on two
+    cores take about half the time. Workers are forked: use ``workers > 1`` from
+    the command line only, never inside the kiosk server.
+    """
+    if workers <= 1:
+        store = ResponseStore(data, writer=False)
+        return tally(store.raw_responses(since_year=since_year), since_year=since_year)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_tally_part, [(data, since_year, i, workers) for i in range(workers)])
+    merged = parts[0]
+    for part in parts[1:]:
+        for key, counter in part.items():
+            mine = merged.get(key)
+            if mine is None:
+                merged[key] = counter
+            else:
+                mine.update(counter)
+    return merged
+
+
+def _tally_part(
+    data: Path, since_year: int | None, index: int, parts: int
+) -> dict[Key, Counter[tuple[str, str | None]]]:
+    store = ResponseStore(data, writer=False)
+    return tally(
+        store.raw_responses(since_year=since_year, part=(index, parts)), since_year=since_year
+    )
 
 
 def rows_from(

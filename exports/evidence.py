@@ -46,7 +46,7 @@ def _text_page(pdf: PdfPages, title: str, paragraphs: list[str], *, size: float 
         wrapped = textwrap.fill(para, width=int(96 * 11 / size))
         fig.text(0.08, y, wrapped, fontsize=size, color=INK, va="top", linespacing=1.5)
         y -= 0.028 * (wrapped.count("\n") + 1) * size / 11 + 0.02
-    pdf.savefig(fig)
+    pdf.savefig(fig)  # type: ignore[no-untyped-call]
 
 
 def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) -> None:
@@ -68,7 +68,7 @@ def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) 
         fig.text(
             0.01, 0.003, GAP_NOTE.format(n=report.thresholds.normal), fontsize=7, color="#444444"
         )
-    pdf.savefig(fig)
+    pdf.savefig(fig)  # type: ignore[no-untyped-call]
 
 
 def write_evidence_pack(

@@ -14,9 +14,8 @@ from pathlib import Path
 from surveys.archive import load_texts
 from surveys.content import ContentLibrary
 from surveys.model import Strand
-from surveys.store import ResponseStore
 
-from .aggregate import ALL_YEARS, Period, Row, rows_from, tally
+from .aggregate import ALL_YEARS, Period, Row, rows_from, tally_folder
 from .charts import Bar, Chart, bar_chart, trend_chart
 from .suppress import Thresholds, suppress
 from .trends import Line, band_label, change_sentence, headline_lines, periods_of, strand_lines
@@ -59,10 +58,10 @@ def load_rows(
     *,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
+    workers: int = 1,
 ) -> tuple[list[Row], int, dict[str, int]]:
     """Read, count and suppress; returns (rows, responses read, responses per band)."""
-    store = ResponseStore(data, writer=False)
-    counted = tally(store.raw_responses(since_year=since_year), since_year=since_year)
+    counted = tally_folder(data, since_year=since_year, workers=workers)
     by_band: dict[str, int] = {}
     total = 0
     for (_qid, _h, _y, _t, band, _yg), counter in counted.items():
@@ -102,11 +101,14 @@ def build_report(
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Report:
     step = progress or (lambda _s: None)
     t = thresholds or Thresholds()
     step("reading and counting answers")
-    rows, total, by_band = load_rows(data, library, since_year=since_year, thresholds=t)
+    rows, total, by_band = load_rows(
+        data, library, since_year=since_year, thresholds=t, workers=workers
+    )
     periods = periods_of(rows)
     latest = periods[-1] if periods else None
     headlines = []

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .aggregate import ALL_YEARS, Row
+from .aggregate import ALL_YEARS, Period, Row
 
 __all__ = ["Thresholds", "suppress"]
 
@@ -77,8 +77,8 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
             _hide_whole(row)
 
     # Year-group rows add up to their band row, answer by answer.
-    families: dict[tuple[object, ...], list[Row]] = defaultdict(list)
-    band_rows: dict[tuple[object, ...], Row] = {}
+    families: dict[tuple[tuple[str, str, str], Period, str], list[Row]] = defaultdict(list)
+    band_rows: dict[tuple[tuple[str, str, str], Period, str], Row] = {}
     for row in rows:
         key = (row.question.series, row.period, row.band)
         if row.year_group == ALL_YEARS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,7 +48,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         report = build_report(
-            data, library, since_year=args.from_year, thresholds=thresholds, progress=step
+            data,
+            library,
+            since_year=args.from_year,
+            thresholds=thresholds,
+            progress=step,
+            workers=min(2, os.cpu_count() or 1),
         )
         bar.total = bar.n + len(report.charts) + 2  # now the rest is known
         bar.refresh()

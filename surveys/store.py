@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 from tinydb.table import Document
@@ -225,20 +226,24 @@ class ResponseStore:
             for doc in self._db(path).table("responses").all():
                 yield Response.model_validate(dict(doc))
 
-    def raw_responses(self, *, since_year: int | None = None) -> Iterator[dict[str, Any]]:
+    def raw_responses(
+        self, *, since_year: int | None = None, part: tuple[int, int] = (0, 1)
+    ) -> Iterator[dict[str, Any]]:
         """Every stored response as the plain dict on disk: the fast path for exports.
 
         Skips validation (these files are only ever written by :meth:`save`); a
-        damaged shard raises ``ValueError`` naming the file.
+        damaged shard raises ``ValueError`` naming the file. ``part=(i, k)`` reads
+        only every k-th shard from the i-th, so k processes can share the work.
         """
-        for path in self._shard_paths():
+        index, parts = part
+        for path in self._shard_paths()[index::parts]:
             if since_year is not None and int(path.parent.parent.name[:4]) < since_year:
                 continue
             if self._in_memory:
                 docs: Any = self._db(path).table("responses").all()
             else:
                 try:
-                    docs = json.loads(path.read_text(encoding="utf-8"))["responses"].values()
+                    docs = orjson.loads(path.read_bytes())["responses"].values()
                 except (OSError, ValueError, KeyError) as exc:
                     raise ValueError(f"{path} is damaged ({exc}); restore it from a copy") from None
             yield from docs
