@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
@@ -80,7 +81,7 @@ def draw_trend(ax: Axes, title: str, lines: list[Line], periods: list[Period]) -
     ax.set_xticks(range(len(periods)), [p.label for p in periods], rotation=45, ha="right")
     ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))
     ax.grid(axis="y", color="#DDDDDD")
-    ax.set_title(title, fontsize=13, loc="left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     if lines:
         ax.legend(loc="lower left", fontsize=9, frameon=False, ncols=2)
@@ -134,7 +135,7 @@ def draw_bars(ax: Axes, title: str, bars: list[Bar]) -> None:
     ax.set_xlim(-0.6, max(len(bars) - 0.4, 0.6))
     ax.set_ylim(0, 115)
     ax.set_ylabel("% giving the safer answer")
-    ax.set_title(title, fontsize=13, loc="left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
 
 

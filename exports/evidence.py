@@ -43,7 +43,9 @@ def _text_page(pdf: PdfPages, title: str, paragraphs: list[str], *, size: float 
     fig.text(0.08, 0.93, title, fontsize=20, weight="bold", color=INK, va="top")
     y = 0.87
     for para in paragraphs:
-        wrapped = textwrap.fill(para, width=int(96 * 11 / size))
+        wrapped = textwrap.fill(
+            para, width=int(82 * 11 / size), subsequent_indent="  " if para.startswith("• ") else ""
+        )
         fig.text(0.08, y, wrapped, fontsize=size, color=INK, va="top", linespacing=1.5)
         y -= 0.028 * (wrapped.count("\n") + 1) * size / 11 + 0.02
     pdf.savefig(fig)  # type: ignore[no-untyped-call]
@@ -54,8 +56,9 @@ def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) 
     grid = fig.add_gridspec(3 if bars else 2, 1, height_ratios=[0.7, 3, 2.4] if bars else [0.7, 3])
     head = fig.add_subplot(grid[0])
     head.axis("off")
-    head.text(0, 1, section.title, fontsize=15, weight="bold", color=INK, va="top", wrap=True)
-    head.text(0, 0.35, textwrap.fill(section.sentence, 100), fontsize=10, color=INK, va="top")
+    title = textwrap.fill(section.title, 62)
+    head.text(0, 1.1, title, fontsize=15, weight="bold", color=INK, va="top")
+    head.text(0, 0.35, textwrap.fill(section.sentence, 88), fontsize=10, color=INK, va="top")
     hidden = draw_trend(fig.add_subplot(grid[1]), "By term", section.lines, report.periods)
     if bars and report.periods:
         latest = report.periods[-1]
@@ -94,14 +97,14 @@ def write_evidence_pack(
                 ),
             ],
         )
-        headline_text = [f"{s.title} — {s.sentence}" for s in report.headlines] or [
+        headline_text = [f"• {s.title} {s.sentence}" for s in report.headlines] or [
             "No headline questions have enough answers to show."
         ]
         _text_page(pdf, "Headlines", headline_text)
         for section in report.headlines:
             _chart_page(pdf, report, section, bars=True)
         for section in report.strands:
-            _chart_page(pdf, report, section, bars=False)
+            _chart_page(pdf, report, section, bars=True)
         if aup is not None:
             lines = [
                 f"{year}: {own} pupils with their own current agreement; "
