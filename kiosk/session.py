@@ -13,7 +13,7 @@ from typing import Any
 
 import flet as ft
 
-from kiosk.screens import agreement, questions, staff, start, thanks
+from kiosk.screens import agreement, questions, staff, start, thanks, trends
 from kiosk.screens import help as help_screen
 from kiosk.server import KioskServer
 from kiosk.theme import PALETTE, quiet_button
@@ -300,6 +300,23 @@ class PupilSession:
         self._counts = await asyncio.to_thread(self.server.counts)
         self.signature_count = await asyncio.to_thread(self.server.signature_count)
         self.draw_settings()
+
+    async def show_trends(self) -> None:
+        """Headline charts, worked out off the UI loop (it reads every saved answer)."""
+        from exports.report import headline_charts
+
+        self._redraw = self.draw_settings
+        self.render("staff", trends.build(self, None))
+        try:
+            charts = await asyncio.to_thread(
+                headline_charts, self.server.data_dir, self.server.library
+            )
+        except ValueError as exc:  # a damaged shard names itself
+            self.message = str(exc)
+            self.draw_settings()
+            return
+        if self.view == "staff":
+            self.render("staff", trends.build(self, charts))
 
     async def install_key(self, text: str) -> None:
         try:

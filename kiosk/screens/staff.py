@@ -114,6 +114,9 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
     controls += _mode(s)
     total, this_term = counts
     controls.append(body_text(s.t("staff_counts", total=total, term=this_term), size=22))
+    controls.append(
+        quiet_button(s.t("staff_trends_button"), s.on_async(s.show_trends), icon=ft.Icons.INSIGHTS)
+    )
     controls += _signing_key(s)
     if server.address:
         controls.append(
