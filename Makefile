@@ -36,6 +36,7 @@ check: lint types test
 bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_save.py
 	$(BIN)/python tests/benchmarks/bench_signatures.py
+	$(BIN)/python tests/benchmarks/bench_export.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
