@@ -16,7 +16,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .charts import GAP_NOTE, draw_bars, draw_trend
-from .report import Report, Section, _latest_bars, band_sizes
+from .report import Report, Section, _latest_bars, band_sizes, rounded
 
 __all__ = ["AupCoverage", "write_evidence_pack"]
 
@@ -91,7 +91,8 @@ def write_evidence_pack(
                 "Online safety: what our pupils and parents told us",
                 f"Terms covered: {span}. Made on {made_on.isoformat()}.",
                 f"What was asked: {asked}.",
-                f"Answer sets: {report.responses} in all ({sizes}).",
+                f"Answer sets: {rounded(report.responses)} in all ({sizes}; rounded to the "
+                "nearest 10 so that they cannot be set against the tables).",
                 METHOD.format(
                     normal=report.thresholds.normal, sensitive=report.thresholds.sensitive
                 ),

@@ -162,10 +162,17 @@ def headline_charts(data: Path, library: ContentLibrary) -> list[tuple[str, str,
     return out
 
 
+def rounded(n: int) -> str:
+    """A count for the cover page, to the nearest 10.
+
+    Exact totals over all terms could be set against the published per-term
+    totals to recover a term that was hidden for being small.
+    """
+    return f"about {round(n, -1):,}" if n >= 10 else "fewer than 10"
+
+
 def band_sizes(report: Report) -> list[tuple[str, str]]:
-    """Responses per band for the cover page, small numbers shown as "fewer than N"."""
-    t = report.thresholds.normal
+    """Responses per band for the cover page, rounded to the nearest 10."""
     return [
-        (band_label(b), str(n) if n >= t else f"fewer than {t}")
-        for b, n in sorted(report.by_band.items(), key=lambda kv: kv[0])
+        (band_label(b), rounded(n)) for b, n in sorted(report.by_band.items(), key=lambda kv: kv[0])
     ]

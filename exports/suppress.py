@@ -11,7 +11,10 @@ Rules (after DfE and ONS practice, and the ICO's "motivated intruder" test):
    column of year groups (they add up to the band), the favourable answers and
    the rest (they add up to the favourable figure and its complement) — that set
    never has exactly one hidden cell: if it does, the smallest other cell there
-   is hidden too. This repeats until nothing changes.
+   is hidden too. When one row of a questionnaire is hidden whole for a term,
+   band and year group, so are all its other rows there (their totals are the
+   same pupils, and merged versions would let one be subtracted from another).
+   This repeats until nothing changes.
 3. **Favourable %** is shown only per band (never per year group), and only when
    the favourable count and the rest are both at or above the threshold and
    neither group has a lone hidden cell.
@@ -86,9 +89,21 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
         else:
             families[key].append(row)
 
+    # Rows of one questionnaire in one term, band and year group share their
+    # pupils: when versions are merged into one series, a reworded question's
+    # per-version totals add up to an unchanged question's total.
+    siblings: dict[tuple[str, Period, str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        key4 = (row.question.questionnaire_id, row.period, row.band, row.year_group)
+        siblings[key4].append(row)
+
     changed = True
     while changed:
         changed = False
+        for group in siblings.values():
+            if any(r.total_suppressed for r in group):
+                for r in group:
+                    changed |= _hide_whole(r)
         for row in rows:
             if row.total_suppressed:
                 continue

@@ -65,7 +65,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     bar.close()
     took = time.perf_counter() - started
     print(
-        f"{report.responses} responses, {len(report.periods)} terms, "
+        f"{report.responses} responses (this number stays on this computer), "
+        f"{len(report.periods)} terms, "
         f"{len(report.charts)} charts; {len(written)} files in {out} ({took:.1f} s)"
     )
     print(f"Evidence pack: {out / 'evidence-pack.pdf'}")

@@ -250,3 +250,25 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_inert():
     }), q)  # fmt: skip
     table = list(csv.DictReader(io.StringIO(answers_csv(rows).decode("utf-8-sig"))))
     assert {r["question"] for r in table} == {"'=1+1 is it?"}
+
+
+def test_merged_versions_cannot_be_subtracted_to_reveal_a_small_version():
+    """Three pupils on an old version: its reworded question's row is hidden, and so is every
+    other row of that questionnaire that term, or v1 = unchanged total - new-wording total."""
+    v1 = questionnaire()
+    reworded = [dict(QUESTIONNAIRE["questions"][0], text="Can you report or block someone?"),
+                QUESTIONNAIRE["questions"][1]]  # fmt: skip
+    v2 = questionnaire(version=2, questions=reworded)
+    rs = [
+        *responses(v1, "2025/26", "autumn", {
+            "know-report-block": {"yes": 3},
+            "strangers-in-games": {"never": 3},
+        }),
+        *responses(v2, "2025/26", "autumn", {
+            "know-report-block": {"yes": 20, "no": 15, "not-sure": 5},
+            "strangers-in-games": {"often": 12, "never": 28},
+        }),
+    ]  # fmt: skip
+    rows = [r for r in build(rs, v1, v2) if r.year_group == ALL_YEARS]
+    assert len(rows) == 3  # two wordings of one question, one unchanged question
+    assert all(r.total_suppressed for r in rows)
