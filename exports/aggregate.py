@@ -29,8 +29,10 @@ __all__ = [
     "Period",
     "QuestionInfo",
     "Row",
+    "missing_texts",
     "rows_from",
     "tally",
+    "tally_folder",
 ]
 
 SKIPPED = "skipped"  # "I'd rather not say"
@@ -80,16 +82,12 @@ class QuestionInfo:
     favourable: frozenset[str]
 
     @property
+    def counts_keys(self) -> frozenset[str]:
+        return frozenset(option for option, _ in self.options)
+
+    @property
     def series(self) -> tuple[str, str, str]:
         return (self.questionnaire_id, self.question_id, self.text_hash)
-
-    @classmethod
-    def unknown(cls, questionnaire_id: str, question_id: str, content_hash: str) -> QuestionInfo:
-        """A question answered on a text this folder has no copy of: its own series."""
-        return cls(
-            questionnaire_id, question_id, f"unknown-{content_hash[:12]}", question_id,
-            None, True, False, (), frozenset(),
-        )  # fmt: skip
 
 
 def question_infos(q: Questionnaire) -> dict[str, QuestionInfo]:
@@ -162,6 +160,21 @@ def tally(
     responses take a fraction of a second.
     """
     out: dict[Key, Counter[tuple[str, str | None]]] = {}
+    try:
+        _tally_into(out, responses, since_year)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(
+            f"a stored response is damaged ({type(exc).__name__}: {exc}); "
+            "restore the data folder from a copy"
+        ) from None
+    return out
+
+
+def _tally_into(
+    out: dict[Key, Counter[tuple[str, str | None]]],
+    responses: Iterable[dict[str, Any]],
+    since_year: int | None,
+) -> None:
     for r in responses:
         year = r["academic_year"]
         if since_year is not None and int(year[:4]) < since_year:
@@ -178,7 +191,6 @@ def tally(
         if counter is None:
             counter = out[key] = Counter()
         counter.update(r["answers"].items())
-    return out
 
 
 def tally_folder(
@@ -229,10 +241,15 @@ def rows_from(
     for (questionnaire_id, content_hash, year, term, band, year_group), counter in tallied.items():
         period = Period.of(year, term)
         known = infos.get(content_hash)
+        if known is None:
+            continue  # no copy of the words: see missing_texts(); never published raw
         for (qid, choice), n in counter.items():
-            info = (known or {}).get(qid) or QuestionInfo.unknown(
-                questionnaire_id, qid, content_hash
-            )
+            info = known.get(qid)
+            if info is None or (choice is not None and choice not in info.counts_keys):
+                raise ValueError(
+                    f"a stored response to {questionnaire_id} answers {qid} with {choice!r}, "
+                    "which its own questionnaire text does not have: the data folder is damaged"
+                )
             for yg in (ALL_YEARS, year_group):
                 row = merged.get((info.series, period, band, yg))
                 if row is None:
@@ -242,10 +259,39 @@ def rows_from(
                     )
                 answer = choice if choice is not None else SKIPPED
                 row.counts[answer] = row.counts.get(answer, 0) + n
+    # A band with one year group (or none recorded) has a year-group row that
+    # only repeats the band's row: leave it out.
+    members: Counter[tuple[tuple[str, str, str], Period, str]] = Counter(
+        (series, period, band) for (series, period, band, yg) in merged if yg != ALL_YEARS
+    )
     return sorted(
-        merged.values(),
+        (
+            row
+            for (series, period, band, yg), row in merged.items()
+            if yg == ALL_YEARS or members[(series, period, band)] > 1
+        ),
         key=lambda r: (r.question.series, r.band, r.period, r.year_group),
     )
+
+
+def missing_texts(
+    tallied: dict[Key, Counter[tuple[str, str | None]]], texts: dict[str, Questionnaire]
+) -> dict[tuple[str, str], int]:
+    """(questionnaire id, content hash) answered on a text with no copy here -> responses.
+
+    Those answers are left out: without the words there is no honest series and
+    no list of answers to hide small counts among.
+    """
+    out: dict[tuple[str, str], int] = {}
+    for (qid, content_hash, *_rest), counter in tallied.items():
+        if content_hash not in texts:
+            per_q: Counter[str] = Counter()
+            for (question, _a), n in counter.items():
+                per_q[question] += n
+            out[(qid, content_hash)] = out.get((qid, content_hash), 0) + max(
+                per_q.values(), default=0
+            )
+    return out
 
 
 def bands_in(rows: Iterable[Row]) -> Iterator[str]:

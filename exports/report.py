@@ -15,7 +15,7 @@ from surveys.archive import load_texts
 from surveys.content import ContentLibrary
 from surveys.model import Strand
 
-from .aggregate import ALL_YEARS, Period, Row, rows_from, tally_folder
+from .aggregate import ALL_YEARS, Period, Row, missing_texts, rows_from, tally_folder
 from .charts import Bar, Chart, bar_chart, trend_chart
 from .suppress import Thresholds, suppress
 from .trends import Line, band_label, change_sentence, headline_lines, periods_of, strand_lines
@@ -46,6 +46,8 @@ class Report:
     strands: list[Section]
     headlines: list[Section]
     questionnaires: list[tuple[str, int]]  # title, number of questions
+    #: (questionnaire id, content hash) -> responses left out: no copy of their words here.
+    missing: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def charts(self) -> list[Chart]:
@@ -59,8 +61,12 @@ def load_rows(
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     workers: int = 1,
-) -> tuple[list[Row], int, dict[str, int]]:
-    """Read, count and suppress; returns (rows, responses read, responses per band)."""
+) -> tuple[list[Row], int, dict[str, int], dict[tuple[str, str], int]]:
+    """Read, count and suppress.
+
+    Returns (rows, responses read, responses per band, responses left out for want
+    of their questionnaire's words).
+    """
     counted = tally_folder(data, since_year=since_year, workers=workers)
     by_band: dict[str, int] = {}
     total = 0
@@ -74,7 +80,7 @@ def load_rows(
         total += n
     texts = load_texts(data, library.questionnaires.values())
     rows = suppress(rows_from(counted, texts), thresholds)
-    return rows, total, by_band
+    return rows, total, by_band, missing_texts(counted, texts)
 
 
 def _headline_ids(rows: list[Row]) -> list[str]:
@@ -106,7 +112,7 @@ def build_report(
     step = progress or (lambda _s: None)
     t = thresholds or Thresholds()
     step("reading and counting answers")
-    rows, total, by_band = load_rows(
+    rows, total, by_band, missing = load_rows(
         data, library, since_year=since_year, thresholds=t, workers=workers
     )
     periods = periods_of(rows)
@@ -144,7 +150,16 @@ def build_report(
         strands.append(section)
     questionnaires = [(q.title, len(q.questions)) for q in library.questionnaires.values()]
     return Report(
-        library.school.name, total, by_band, periods, rows, t, strands, headlines, questionnaires
+        library.school.name,
+        total - sum(missing.values()),
+        by_band,
+        periods,
+        rows,
+        t,
+        strands,
+        headlines,
+        questionnaires,
+        missing,
     )
 
 

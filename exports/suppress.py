@@ -4,20 +4,24 @@ Rules (after DfE and ONS practice, and the ICO's "motivated intruder" test):
 
 1. **Primary.** A count below the threshold (5 by default, 10 for questions
    marked sensitive) is hidden and shown as ``c``. Zero is below it too: "none
-   of them said yes" tells you every child's answer. A row whose total is below
+   of them said yes" gives away every child's answer. A row whose total is below
    the threshold is hidden whole.
-2. **Secondary.** Published totals must not reveal a hidden cell. Wherever a set
-   of cells has a published sum — a row (its answers add up to the row total), a
-   column of year groups (they add up to the band), the favourable answers and
-   the rest (they add up to the favourable figure and its complement) — that set
-   never has exactly one hidden cell: if it does, the smallest other cell there
-   is hidden too. When one row of a questionnaire is hidden whole for a term,
-   band and year group, so are all its other rows there (their totals are the
-   same pupils, and merged versions would let one be subtracted from another).
-   This repeats until nothing changes.
-3. **Favourable %** is shown only per band (never per year group), and only when
-   the favourable count and the rest are both at or above the threshold and
-   neither group has a lone hidden cell.
+2. **Secondary.** Every published sum — a row's total, the favourable count
+   behind a safer-answer %, and the count of everyone else — could be used to
+   work back to the hidden cells inside it. So the hidden cells inside any such
+   sum are either none, or at least two that together make at least the
+   threshold. Until that holds, the smallest shown cell in the sum is hidden too
+   (and if nothing is left to hide, the % is hidden). Two hidden zeros are no
+   protection; two hidden cells adding up to 5 or more are.
+3. **Shared pupils.** The rows of one questionnaire in one term, band and year
+   group are the same pupils (and merged versions of a question add up to the
+   per-version rows), so when one is hidden whole, they all are.
+4. **Year groups, all or nothing.** Year-group rows add up to their band's row,
+   and a table with both margins published can give cells away. So a
+   questionnaire's year-group rows for a term and band are published only when
+   not one of their figures would be hidden; otherwise all of them are hidden.
+5. **Safer-answer %** is published per band only, and only when the favourable
+   count and the rest are both at least the threshold and rule 2 holds for both.
 """
 
 from __future__ import annotations
@@ -28,15 +32,19 @@ from dataclasses import dataclass
 
 from .aggregate import ALL_YEARS, Period, Row
 
-__all__ = ["Thresholds", "suppress"]
+__all__ = ["MIN_NORMAL", "MIN_SENSITIVE", "Thresholds", "suppress"]
+
+#: The smallest thresholds the export accepts.
+MIN_NORMAL = 5
+MIN_SENSITIVE = 10
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """The smallest count that may be shown."""
 
-    normal: int = 5
-    sensitive: int = 10
+    normal: int = MIN_NORMAL
+    sensitive: int = MIN_SENSITIVE
 
     def __post_init__(self) -> None:
         if self.normal < 1 or self.sensitive < self.normal:
@@ -54,18 +62,24 @@ def _hide_whole(row: Row) -> bool:
     return changed
 
 
-def _no_lone_hidden(row: Row, keys: Iterable[str]) -> bool:
-    """Make sure ``keys`` (whose sum is published) do not hold exactly one hidden cell."""
-    keys = list(keys)
+def _protected(row: Row, keys: Iterable[str]) -> bool:
     hidden = [k for k in keys if k in row.suppressed]
-    if len(hidden) != 1:
-        return False
-    shown = [k for k in keys if k not in row.suppressed]
-    if not shown:
-        return False
-    smallest = min(shown, key=lambda k: (row.counts[k], k))
-    row.suppressed.add(smallest)
-    return True
+    return not hidden or (len(hidden) >= 2 and sum(row.counts[k] for k in hidden) >= row.threshold)
+
+
+def _protect(row: Row, keys: list[str]) -> tuple[bool, bool]:
+    """Hide the smallest shown cells of ``keys`` until the sum is protected.
+
+    Returns (whether anything changed, whether it is now protected).
+    """
+    changed = False
+    while not _protected(row, keys):
+        shown = [k for k in keys if k not in row.suppressed]
+        if not shown:
+            return changed, False
+        row.suppressed.add(min(shown, key=lambda k: (row.counts[k], k)))
+        changed = True
+    return changed, True
 
 
 def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]:
@@ -79,24 +93,21 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
         if row.total < row.threshold:
             _hide_whole(row)
 
-    # Year-group rows add up to their band row, answer by answer.
-    families: dict[tuple[tuple[str, str, str], Period, str], list[Row]] = defaultdict(list)
-    band_rows: dict[tuple[tuple[str, str, str], Period, str], Row] = {}
-    for row in rows:
-        key = (row.question.series, row.period, row.band)
-        if row.year_group == ALL_YEARS:
-            band_rows[key] = row
-        else:
-            families[key].append(row)
-
-    # Rows of one questionnaire in one term, band and year group share their
-    # pupils: when versions are merged into one series, a reworded question's
-    # per-version totals add up to an unchanged question's total.
     siblings: dict[tuple[str, Period, str, str], list[Row]] = defaultdict(list)
+    year_rows: dict[tuple[str, Period, str], list[Row]] = defaultdict(list)
     for row in rows:
-        key4 = (row.question.questionnaire_id, row.period, row.band, row.year_group)
-        siblings[key4].append(row)
+        q, p = row.question.questionnaire_id, row.period
+        siblings[(q, p, row.band, row.year_group)].append(row)
+        if row.year_group != ALL_YEARS:
+            year_rows[(q, p, row.band)].append(row)
 
+    # Rule 4 first: a year-group table with any small figure is not published at all.
+    for members in year_rows.values():
+        if any(m.suppressed for m in members):
+            for m in members:
+                _hide_whole(m)
+
+    fav_blocked: set[int] = set()
     changed = True
     while changed:
         changed = False
@@ -107,44 +118,27 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
         for row in rows:
             if row.total_suppressed:
                 continue
-            changed |= _no_lone_hidden(row, row.counts)
-            if row.has_favourable:
+            changed |= _protect(row, list(row.counts))[0]
+            if row.has_favourable and row.year_group == ALL_YEARS:
                 fav = [k for k in row.counts if k in row.question.favourable]
                 rest = [k for k in row.counts if k not in row.question.favourable]
-                changed |= _no_lone_hidden(row, fav)
-                changed |= _no_lone_hidden(row, rest)
-        for key, members in families.items():
-            band = band_rows.get(key)
-            if band is None or band.total_suppressed:
-                continue
-            # Totals: a lone hidden year group would be the band total minus the others.
-            hidden = [m for m in members if m.total_suppressed]
-            if len(hidden) == 1 and len(members) > 1:
-                shown = [m for m in members if not m.total_suppressed]
-                changed |= _hide_whole(min(shown, key=lambda m: (m.total, m.year_group)))
-            for answer in band.counts:
-                # band = sum of year groups: that set of cells never has a lone hidden one.
-                hidden_n = (answer in band.suppressed) + sum(
-                    answer in m.suppressed for m in members
-                )
-                shown_m = [m for m in members if answer not in m.suppressed]
-                if hidden_n == 1 and shown_m:
-                    smallest = min(shown_m, key=lambda m: (m.counts[answer], m.year_group))
-                    smallest.suppressed.add(answer)
-                    changed = True
+                for keys in (fav, rest):
+                    did, ok = _protect(row, keys)
+                    changed |= did
+                    if not ok:
+                        fav_blocked.add(id(row))
+        for members in year_rows.values():
+            if any(m.suppressed for m in members) and not all(m.total_suppressed for m in members):
+                for m in members:
+                    changed |= _hide_whole(m)
 
     for row in rows:
-        # Favourable % is published per band only: per year group it could be
-        # subtracted from the band's figure.
-        if row.total_suppressed or not row.has_favourable or row.year_group != ALL_YEARS:
-            row.favourable_suppressed = True
-            continue
-        fav_keys = [k for k in row.counts if k in row.question.favourable]
-        rest_keys = [k for k in row.counts if k not in row.question.favourable]
-        lone = any(
-            len([k for k in keys if k in row.suppressed]) == 1 for keys in (fav_keys, rest_keys)
-        )
         row.favourable_suppressed = (
-            row.favourable < row.threshold or row.total - row.favourable < row.threshold or lone
+            row.total_suppressed
+            or not row.has_favourable
+            or row.year_group != ALL_YEARS
+            or id(row) in fav_blocked
+            or row.favourable < row.threshold
+            or row.total - row.favourable < row.threshold
         )
     return rows

@@ -62,18 +62,27 @@ def periods_of(rows: Iterable[Row]) -> list[Period]:
 
 
 def strand_lines(rows: list[Row], strand: Strand) -> list[Line]:
-    """Per band: the share of favourable answers across the strand's published questions."""
+    """Per band: the share of favourable answers across the strand's questions.
+
+    A term's point is shown only when every one of the strand's questions asked
+    that term has its figure shown, so each point covers the same questions and
+    is built only from published figures; otherwise the point is a gap.
+    """
     sums: dict[str, dict[Period, list[int]]] = {}
     seen: dict[str, set[Period]] = {}
+    incomplete: set[tuple[str, Period]] = set()
     for r in rows:
         if r.year_group != ALL_YEARS or r.question.strand != strand or not r.has_favourable:
             continue
         seen.setdefault(r.band, set()).add(r.period)
         if r.favourable_pct() is None:
+            incomplete.add((r.band, r.period))
             continue
         acc = sums.setdefault(r.band, {}).setdefault(r.period, [0, 0])
         acc[0] += r.favourable
         acc[1] += r.total
+    for band, period in incomplete:
+        sums.get(band, {}).pop(period, None)
     lines = []
     for band in sorted(seen, key=_band_order):
         points = []

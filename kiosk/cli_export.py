@@ -16,7 +16,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from exports.export import write_export
     from exports.report import build_report
-    from exports.suppress import Thresholds
+    from exports.suppress import MIN_NORMAL, MIN_SENSITIVE, Thresholds
     from kiosk.cli import _content_dir
     from surveys.content import load_content
     from surveys.errors import ContentError
@@ -27,6 +27,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     try:
         library = load_content(_content_dir(args.content))
+        if args.min_count < MIN_NORMAL or args.min_count_sensitive < MIN_SENSITIVE:
+            raise ValueError(
+                f"--min-count can only be raised (at least {MIN_NORMAL}), and "
+                f"--min-count-sensitive too (at least {MIN_SENSITIVE}): smaller numbers "
+                "could let someone work out what one child answered"
+            )
         thresholds = Thresholds(args.min_count, max(args.min_count, args.min_count_sensitive))
     except ContentError as exc:
         print(f"esafety export: {exc}", file=sys.stderr)
@@ -64,6 +70,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     bar.close()
     took = time.perf_counter() - started
+    for (qid, content_hash), n in sorted(report.missing.items()):
+        print(
+            f"warning: {n} responses to {qid} were answered on a version of it that this "
+            f"folder has no copy of (questionnaire-texts/{qid}-…-{content_hash[:16]}.json), "
+            "so they are left out. Copy questionnaire-texts/ from the kiosk that collected them.",
+            file=sys.stderr,
+        )
     print(
         f"{report.responses} responses (this number stays on this computer), "
         f"{len(report.periods)} terms, "

@@ -311,8 +311,9 @@ class PupilSession:
             charts = await asyncio.to_thread(
                 headline_charts, self.server.data_dir, self.server.library
             )
-        except ValueError as exc:  # a damaged shard names itself
-            self.message = str(exc)
+        except Exception as exc:  # a damaged shard names itself; never a dead screen
+            log.error("trends failed: %s", type(exc).__name__)
+            self.message = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
             self.draw_settings()
             return
         if self.view == "staff":

@@ -243,8 +243,10 @@ class ResponseStore:
                 docs: Any = self._db(path).table("responses").all()
             else:
                 try:
-                    docs = orjson.loads(path.read_bytes())["responses"].values()
-                except (OSError, ValueError, KeyError) as exc:
+                    docs = list(orjson.loads(path.read_bytes())["responses"].values())
+                    if not all(isinstance(d, dict) and "answers" in d for d in docs):
+                        raise ValueError("a record in it is not a response")
+                except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                     raise ValueError(f"{path} is damaged ({exc}); restore it from a copy") from None
             yield from docs
 

@@ -196,43 +196,60 @@ def test_year_groups_cannot_be_subtracted_from_their_band():
             assert r.favourable_pct() is None  # per-band only
 
 
-def test_no_published_sum_ever_has_a_lone_hidden_cell():
-    """Random classes of every size: check every published sum against the hidden cells."""
+def test_no_hidden_cell_can_be_worked_out_from_what_is_published():
+    """Random classes of every size. For every published row, every way of filling its hidden
+    cells that agrees with the row total and the safer-answer count is tried: each hidden cell
+    must have more than one possible value. Year-group tables are all or nothing."""
     import random
 
     rng = random.Random(5)
     q = questionnaire()
     rs = []
-    for year, term in itertools.product(["2024/25", "2025/26"], ["autumn", "spring", "summer"]):
+    years = ["2022/23", "2023/24", "2024/25", "2025/26"]
+    for year, term in itertools.product(years, ["autumn", "spring", "summer"]):
         for yg in ["year-3", "year-4", "year-5", None]:
-            size = rng.choice([1, 3, 6, 9, 14, 25, 40])
+            size = rng.choice([1, 2, 3, 4, 6, 9])
             for _ in range(size):
                 rs.extend(responses(q, year, term, {
                     "know-report-block": {rng.choice(["yes", "no", "not-sure", SKIPPED]): 1},
                     "strangers-in-games": {rng.choice(["often", "never", SKIPPED]): 1},
                 }, yg=yg))  # fmt: skip
     rows = build(rs, q)
-    assert any(r.suppressed for r in rows) and any(r.favourable_pct() for r in rows)
+    assert any(r.suppressed and not r.total_suppressed for r in rows)
+    assert any(r.favourable_pct() for r in rows)
+    checked = 0
     for r in rows:
-        if r.total_suppressed:
+        if r.total_suppressed or not r.suppressed:
             continue
-        assert len(r.suppressed & set(r.counts)) != 1, r
-        if r.favourable_pct() is not None:
-            fav = {k for k in r.counts if k in r.question.favourable}
-            assert len(r.suppressed & fav) != 1 and len(r.suppressed - fav) != 1
-            assert r.favourable >= r.threshold and r.total - r.favourable >= r.threshold
+        assert r.year_group == ALL_YEARS  # year-group tables are never partly hidden
+        hidden = sorted(r.suppressed)
+        possible: dict[str, set[int]] = {k: set() for k in hidden}
+        for guess in consistent_assignments(r):
+            for k in hidden:
+                possible[k].add(guess[k])
+        for k in hidden:
+            assert len(possible[k]) > 1, (k, r.counts, r.suppressed)
+        checked += 1
+    assert checked >= 5
     families: dict = {}
     for r in rows:
-        families.setdefault((r.question.series, r.period), []).append(r)
+        if r.year_group != ALL_YEARS:
+            families.setdefault((r.question.questionnaire_id, r.period), []).append(r)
     for members in families.values():
-        band = next(m for m in members if m.year_group == ALL_YEARS)
-        years = [m for m in members if m.year_group != ALL_YEARS]
-        if band.total_suppressed:
-            continue
-        assert sum(m.total_suppressed for m in years) != 1
-        for answer in band.counts:
-            hidden = (answer in band.suppressed) + sum(answer in m.suppressed for m in years)
-            assert hidden != 1, (answer, band, years)
+        assert all(m.total_suppressed for m in members) or not any(m.suppressed for m in members)
+
+
+def test_hidden_zeros_are_no_protection():
+    """Year 6's row: yes 5 and skipped 12 shown would say "no" and "not sure" are both 0."""
+    q = questionnaire()
+    rs = list(responses(q, "2025/26", "autumn", {
+        "know-report-block": {"yes": 5, SKIPPED: 12},
+        "strangers-in-games": {"often": 8, "never": 9},
+    }))  # fmt: skip
+    (row,) = [r for r in build(rs, q) if r.question.question_id == "know-report-block"
+              and r.year_group == ALL_YEARS]  # fmt: skip
+    hidden_total = sum(row.counts[k] for k in row.suppressed)
+    assert len(row.suppressed) >= 2 and hidden_total >= row.threshold
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_inert():

@@ -56,3 +56,44 @@ def test_export_refuses_a_folder_with_no_responses(tmp_path):
     result = esafety("export", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o"))
     assert result.returncode == 1 and "holds no responses" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_thresholds_can_only_be_raised(tmp_path):
+    data = tmp_path / "data"
+    esafety("demo-data", "--data", str(data), "--responses", "50")
+    for flags in (["--min-count", "1"], ["--min-count-sensitive", "6"]):
+        result = esafety("export", "--data", str(data), "--out", str(tmp_path / "o"), *flags)
+        assert result.returncode == 2 and "can only be raised" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_answers_without_a_copy_of_their_words_are_left_out_not_published_raw(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    esafety("demo-data", "--data", str(data), "--responses", "400")
+    for kept in (data / "questionnaire-texts").glob("pupils-7-11-*.json"):
+        kept.unlink()  # as if the responses came from a kiosk with other wording
+    (content := tmp_path / "content").mkdir()
+    import shutil
+
+    import content as shipped
+
+    shutil.copytree(shipped.SHIPPED_DIR, content, dirs_exist_ok=True)
+    q = content / "questionnaires" / "pupils-7-11.yaml"
+    q.write_text(q.read_text("utf-8").replace("version: 2", "version: 3", 1), "utf-8")
+    result = esafety(
+        "export", "--data", str(data), "--out", str(out), "--quiet", "--content", str(content)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "left out" in result.stderr and "pupils-7-11" in result.stderr
+    table = (out / "tables" / "answers.csv").read_text("utf-8-sig")
+    assert "pupils-7-11" not in table and "pupils-11-14" in table
+
+
+def test_a_damaged_shard_is_named_not_a_traceback(tmp_path):
+    data = tmp_path / "data"
+    esafety("demo-data", "--data", str(data), "--responses", "50")
+    shard = next(data.glob("responses/*/*/*/shard-*.json"))
+    shard.write_text("[]")
+    result = esafety("export", "--data", str(data), "--out", str(tmp_path / "o"), "--quiet")
+    assert result.returncode == 1 and shard.name in result.stderr
+    assert "Traceback" not in result.stderr
