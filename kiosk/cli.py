@@ -184,9 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kiosk.cli_agreements import add_parsers
     from kiosk.cli_export import add_parser as add_export
+    from kiosk.cli_sync import add_parsers as add_sync
 
     add_parsers(sub)
     add_export(sub)
+    add_sync(sub)
     return parser
 
 

@@ -124,6 +124,15 @@ class SignatureStore:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
 
+    def check(self, record: SealedSignature) -> None:
+        """Raise :class:`ResponseConflict` if this id is stored with other content."""
+        shard = int(record.id, 16) % SHARDS
+        with self._lock:
+            db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
+            existing = db.table("signatures").get(doc_id=_doc_id(record.id))
+        if existing is not None and dict(existing) != record.model_dump():
+            raise ResponseConflict(f"signature {record.id} is stored with other content")
+
     def save(self, record: SealedSignature) -> bool:
         """Store durably; True if new, False if the same record is there already."""
         doc = record.model_dump()

@@ -1,0 +1,242 @@
+"""The lead's hub: which kiosks are paired, what each has sent, and a log of every import.
+
+Kiosks reach it by bundle file (USB stick) or by pushing over the school network
+(``kiosk.hub`` serves that). Either way a bundle is checked whole, written to a
+journal, then merged, so a crash mid-merge is finished on the next start:
+nothing is lost and nothing counted twice. Merge rules: same id and same content
+is a no-op; same id and different content refuses the whole bundle (and is
+logged); a new id is added.
+
+The hub stores into the same store classes as a kiosk (``ResponseStore``,
+``SignatureStore``); see the README for how a PostgreSQL hub would fit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .archive import keep_texts
+from .bundle import Bundle, BundleRefused, mac_of, parse_body, read_bundle
+from .pairing import code_key, new_code, proof, seal_secret
+from .signatures import SignatureStore
+from .store import ResponseConflict, ResponseStore, write_json_atomic
+
+__all__ = ["CODE_LIFETIME", "Hub", "Imported"]
+
+CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
+HUB_DIR = "hub"
+
+
+@dataclass(frozen=True)
+class Imported:
+    kiosk_id: str
+    added: int
+    already: int
+    signatures_added: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kiosk_id}: {self.added} new responses, {self.already} already here, "
+            f"{self.signatures_added} new signed agreements"
+        )
+
+
+class Hub:
+    """The hub's state in ``root``: the store, ``hub/kiosks.json`` and ``hub/sync-log.jsonl``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.store = ResponseStore(self.root)
+        self.signatures = SignatureStore(self.root)
+        self._dir = self.root / HUB_DIR
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
+        self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
+        self._finish_journal()
+
+    # -- pairing -----------------------------------------------------------------
+
+    def new_pairing_code(self) -> str:
+        with self._lock:
+            now = time.monotonic()
+            self._codes = {c: t for c, t in self._codes.items() if t > now}
+            code = new_code()
+            self._codes[code] = now + CODE_LIFETIME
+            return code
+
+    def pair(self, kiosk_id: str, kiosk_proof: str) -> str:
+        """Check the kiosk's proof against the live codes; returns its sealed new secret."""
+        with self._lock:
+            now = time.monotonic()
+            for code, expires in list(self._codes.items()):
+                if expires <= now:
+                    del self._codes[code]
+                    continue
+                key = code_key(code, kiosk_id)
+                if hmac.compare_digest(proof(key, kiosk_id), kiosk_proof):
+                    del self._codes[code]  # one-time
+                    secret = secrets.token_bytes(32)
+                    self.kiosks[kiosk_id] = {
+                        "secret": secret.hex(),
+                        "paired_on": dt.date.today().isoformat(),
+                        "last_counter": 0,
+                        "last_seen": None,
+                    }
+                    self._save_kiosks()
+                    self._log(kiosk_id, "pair", "paired")
+                    return seal_secret(key, secret)
+            self._log(kiosk_id, "pair", "refused: no live pairing code matches")
+            raise BundleRefused(
+                "that pairing code is wrong, used already, or more than 10 minutes old: "
+                "show a new one on the hub"
+            )
+
+    def secret_for(self, kiosk_id: str) -> bytes | None:
+        entry = self.kiosks.get(kiosk_id)
+        return bytes.fromhex(entry["secret"]) if entry else None
+
+    # -- imports -----------------------------------------------------------------
+
+    def import_file(self, data: bytes, source: str = "bundle") -> Imported:
+        """A bundle file from a USB stick. Raises :class:`BundleRefused`, logged."""
+        try:
+            bundle = read_bundle(data, self.secret_for)
+        except BundleRefused as exc:
+            self._log(_claimed_kiosk(data), source, f"refused: {exc}")
+            raise
+        return self._apply(bundle, source)
+
+    def import_push(self, kiosk_id: str, counter: int, mac: str, body: bytes) -> Imported:
+        """A push over the network: authenticated, and never the same request twice."""
+        with self._lock:
+            secret = self.secret_for(kiosk_id)
+            try:
+                if secret is None:
+                    raise BundleRefused(f"{kiosk_id} is not paired with this hub")
+                signed = str(counter).encode() + b"\n" + body
+                if not hmac.compare_digest(mac_of(secret, signed, b"push"), mac):
+                    raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
+                if counter <= int(self.kiosks[kiosk_id]["last_counter"]):
+                    raise BundleRefused(
+                        f"the push from {kiosk_id} repeats an earlier request (number {counter})"
+                    )
+                bundle = parse_body(kiosk_id, body)
+            except BundleRefused as exc:
+                self._log(kiosk_id, "push", f"refused: {exc}")
+                raise
+            result = self._apply(bundle, "push")
+            self.kiosks[kiosk_id]["last_counter"] = counter
+            self._save_kiosks()
+            return result
+
+    def _apply(self, bundle: Bundle, source: str) -> Imported:
+        with self._lock:
+            journal = self._dir / "incoming" / f"{bundle.digest}.json"
+            write_json_atomic(journal, {"kiosk_id": bundle.kiosk_id, "body": bundle.body.decode()})
+            try:
+                result = self._merge(bundle)
+            except BundleRefused as exc:
+                self._log(bundle.kiosk_id, source, f"refused: {exc}")
+                raise
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    journal.unlink()
+            entry = self.kiosks.get(bundle.kiosk_id)
+            if entry is not None:
+                entry["last_seen"] = _now()
+                self._save_kiosks()
+            self._log(bundle.kiosk_id, source, str(result))
+            return result
+
+    def _merge(self, bundle: Bundle) -> Imported:
+        """Merge; a conflicting record refuses the bundle before anything is written."""
+        try:
+            for s in bundle.signatures:
+                self.signatures.check(s)
+            added, already = self.store.import_many(bundle.responses)
+        except ResponseConflict as exc:
+            raise BundleRefused(f"{exc}; nothing from this bundle was imported") from None
+        keep_texts(self.root, bundle.questionnaire_texts)
+        sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
+        return Imported(bundle.kiosk_id, added, already, sig_added)
+
+    def _finish_journal(self) -> None:
+        """Merge again anything a crash interrupted (merging twice changes nothing)."""
+        for journal in sorted((self._dir / "incoming").glob("*.json")):
+            try:
+                doc = json.loads(journal.read_text(encoding="utf-8"))
+                bundle = parse_body(doc["kiosk_id"], doc["body"].encode())
+                result = self._merge(bundle)
+                self._log(bundle.kiosk_id, "recovery", f"finished an interrupted import: {result}")
+            except (ValueError, KeyError, BundleRefused) as exc:
+                # A journal is written whole (atomically) before merging; one that
+                # cannot be read was never acknowledged to anyone.
+                self._log("unknown", "recovery", f"dropped an unreadable journal: {exc}")
+            journal.unlink()
+
+    # -- what the lead sees --------------------------------------------------------
+
+    def kiosk_stats(self) -> dict[str, dict[str, Any]]:
+        """Per kiosk: responses and signed agreements held here, and when it was last seen."""
+        counts = self.store.counts()["by_kiosk"]
+        sigs: dict[str, int] = {}
+        for s in self.signatures.records():
+            sigs[s.kiosk_id] = sigs.get(s.kiosk_id, 0) + 1
+        ids = sorted(set(self.kiosks) | set(counts) | set(sigs))
+        return {
+            k: {
+                "responses": counts.get(k, 0),
+                "signed_agreements": sigs.get(k, 0),
+                "paired": k in self.kiosks,
+                "last_seen": (self.kiosks.get(k) or {}).get("last_seen"),
+            }
+            for k in ids
+        }
+
+    def close(self) -> None:
+        self.store.close()
+        self.signatures.close()
+
+    # -- files ---------------------------------------------------------------------
+
+    def _load_kiosks(self) -> dict[str, dict[str, Any]]:
+        path = self._dir / "kiosks.json"
+        if not path.is_file():
+            return {}
+        loaded: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    def _save_kiosks(self) -> None:
+        write_json_atomic(self._dir / "kiosks.json", self.kiosks)
+
+    def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
+        line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
+        with open(self._dir / "sync-log.jsonl", "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def _claimed_kiosk(data: bytes) -> str:
+    try:
+        header = data.split(b"\n", 2)[1]
+        return str(json.loads(header)["kiosk_id"])[:60]
+    except (IndexError, ValueError, KeyError, TypeError):
+        return "unknown"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
