@@ -64,6 +64,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         data_dir=Path(args.data),
         idle=idle,
         signatures=signatures,
+        sync_every=args.sync_every,
         address=address if args.host not in ("127.0.0.1", "localhost") else "",
     )
     for item in library.unavailable:
@@ -128,7 +129,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         return 1
     try:
         with ResponseStore(Path(args.data)) as store:
-            written = write_demo_data(store, library, args.responses, seed=args.seed)
+            kiosks = [args.kiosk] if args.kiosk else None
+            written = write_demo_data(
+                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks
+            )
     except StoreBusy as exc:
         print(f"esafety demo-data: {exc}", file=sys.stderr)
         return 1
@@ -156,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument(
         "--thanks-reset", type=float, default=30.0, help="seconds the thank-you screen stays"
     )
+    k.add_argument(
+        "--sync-every", type=float, default=300.0, help="seconds between pushes to the hub"
+    )
     k.add_argument("--desktop", action="store_true", help="use the Flet desktop client")
     k.set_defaults(func=cmd_kiosk)
 
@@ -179,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--data", required=True)
     d.add_argument("--responses", type=int, required=True)
     d.add_argument("--seed", type=int, default=1)
+    d.add_argument(
+        "--kiosk", help="write every response as this kiosk id (default: three demo kiosks)"
+    )
     d.add_argument("--content", help="content folder (default: the shipped content)")
     d.set_defaults(func=cmd_demo_data)
 

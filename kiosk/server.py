@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,9 +25,12 @@ from surveys.settings import KioskSettings, PinGuard, PinHash, load_settings, sa
 from surveys.signatures import SignatureStore, seal_signature
 from surveys.signing import AgreementLibrary
 from surveys.store import ResponseStore
+from surveys.sync import KioskSync
 from surveys.terms import academic_year, term_of
 
 __all__ = ["KioskServer", "serve"]
+
+log = logging.getLogger("esafety.kiosk")
 
 
 @dataclass
@@ -39,7 +43,10 @@ class KioskServer:
     idle: IdlePolicy
     address: str = ""
     signatures: SignatureStore | None = None
+    #: Seconds between background pushes to the hub (when paired and something is waiting).
+    sync_every: float = 300.0
     settings: KioskSettings = field(init=False)
+    sync: KioskSync = field(init=False)
     agreements: AgreementLibrary = field(init=False)
     #: Agreements set aside because their text changed without a new version.
     agreement_problems: list[ContentProblem] = field(init=False)
@@ -56,6 +63,40 @@ class KioskServer:
         remember_texts(aups, self.data_dir)
         keep_texts(self.data_dir, self.library.questionnaires.values())
         self.agreements = AgreementLibrary(aups)
+        self.sync = KioskSync(self.data_dir, self.settings.kiosk_id, self.store, self.signatures)
+        self._wake = threading.Event()
+
+    # -- sync with the lead's hub (a background thread; never the UI loop) ---------------
+
+    def start_sync(self) -> None:
+        threading.Thread(target=self._sync_loop, name="esafety-sync", daemon=True).start()
+
+    def _sync_loop(self) -> None:
+        wait = self.sync_every
+        while True:
+            self._wake.wait(wait)
+            self._wake.clear()
+            if not self.sync.paired:
+                wait = self.sync_every
+                continue
+            try:
+                self.sync.push_all()
+                wait = self.sync_every
+            except Exception as exc:  # unreachable, refused: back off, keep the records
+                log.info("sync failed (%s); trying again later", type(exc).__name__)
+                wait = min(max(wait, self.sync_every) * 2, 15 * 60.0)
+
+    def sync_now(self) -> int:
+        """Push everything waiting, now. Blocking: call off the UI loop."""
+        sent = self.sync.push_all()
+        self._wake.set()
+        return sent
+
+    def pair_with_hub(self, text: str) -> str:
+        """Pair with the hub (blocking: off the UI loop); then push what is waiting."""
+        url = self.sync.pair(text)
+        self._wake.set()
+        return url
 
     # -- what the screens ask -------------------------------------------------
 
@@ -181,6 +222,7 @@ def serve(server: KioskServer, *, host: str, port: int) -> None:
             cached_qr(route.url)
     if server.library.school.online_safety_page:
         cached_qr(server.library.school.online_safety_page)
+    server.start_sync()
     asyncio.run(
         ft.run_async(
             main,

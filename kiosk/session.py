@@ -20,6 +20,7 @@ from kiosk.theme import PALETTE, quiet_button
 from surveys.flow import QuestionnaireFlow, Step
 from surveys.idle import IdleState, IdleTimer
 from surveys.keys import KeyProblem
+from surveys.pairing import PairingProblem
 from surveys.settings import PIN_RULE, valid_pin
 from surveys.signing import SigningFlow, SigningStep
 
@@ -46,6 +47,8 @@ class PupilSession:
         self.message = ""  # one line of feedback on the staff screens
         self._counts = (0, 0)
         self.signature_count = 0
+        self.sync_pending = (0, 0)
+        self.sync_message = ""
 
     def t(self, key: str, **values: Any) -> str:
         return self.strings.get(key, **values)
@@ -299,6 +302,28 @@ class PupilSession:
         self.message = ""
         self._counts = await asyncio.to_thread(self.server.counts)
         self.signature_count = await asyncio.to_thread(self.server.signature_count)
+        self.sync_pending = await asyncio.to_thread(self.server.sync.pending_counts)
+        self.sync_message = ""
+        self.draw_settings()
+
+    async def pair_with_hub(self, text: str) -> None:
+        try:
+            url = await asyncio.to_thread(self.server.pair_with_hub, text)
+        except PairingProblem as exc:
+            self.sync_message = str(exc)
+        else:
+            self.sync_message = self.t("staff_sync_paired_now", hub=url)
+        self.sync_pending = await asyncio.to_thread(self.server.sync.pending_counts)
+        self.draw_settings()
+
+    async def sync_now(self) -> None:
+        try:
+            sent = await asyncio.to_thread(self.server.sync_now)
+        except Exception as exc:  # unreachable or refused: say so, keep everything
+            self.sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
+        else:
+            self.sync_message = self.t("staff_sync_sent", count=sent)
+        self.sync_pending = await asyncio.to_thread(self.server.sync.pending_counts)
         self.draw_settings()
 
     async def show_trends(self) -> None:

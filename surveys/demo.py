@@ -32,6 +32,7 @@ def demo_responses(
     end_year: int = 2026,
     kiosks: int = 3,
     today: dt.date | None = None,
+    kiosk_ids: list[str] | None = None,
 ) -> Iterator[Response]:
     """``count`` plausible responses spread over the five academic years up to ``end_year``,
     never in a term that has not started yet (by ``today``)."""
@@ -43,7 +44,7 @@ def demo_responses(
         raise ValueError("no working questionnaire in the content folder")
     end_year = min(end_year, current[0])
     years = [end_year - YEARS_BACK + 1 + i for i in range(YEARS_BACK)]
-    kiosk_ids = [f"kiosk-demo{k + 1}" for k in range(kiosks)]
+    kiosk_ids = kiosk_ids or [f"kiosk-demo{k + 1}" for k in range(kiosks)]
     year_groups = library.school.year_groups
     for _ in range(count):
         q = rng.choice(questionnaires)
@@ -84,13 +85,18 @@ def _answers(q: Questionnaire, rng: random.Random, progress: float) -> dict[str,
 
 
 def write_demo_data(
-    store: ResponseStore, library: ContentLibrary, count: int, *, seed: int = 1
+    store: ResponseStore,
+    library: ContentLibrary,
+    count: int,
+    *,
+    seed: int = 1,
+    kiosk_ids: list[str] | None = None,
 ) -> int:
     """Write ``count`` demo responses through the kiosk's own store; returns how many."""
     keep_texts(store.root, library.questionnaires.values())
     written = 0
     batch: list[Response] = []
-    for r in demo_responses(library, count, seed=seed):
+    for r in demo_responses(library, count, seed=seed, kiosk_ids=kiosk_ids):
         batch.append(r)
         if len(batch) >= BATCH:
             written += store.save_many(batch)

@@ -103,11 +103,14 @@ class KioskSync:
         return self.state.secret is not None and self.state.hub_url is not None
 
     def pending(self) -> tuple[list[Response], list[SealedSignature]]:
-        responses = [r for r in self.store.responses() if r.id not in self.state.acked_responses]
+        acked_r, acked_s = self.state.acked_responses, self.state.acked_signatures
+        responses = [
+            r for r in self.store.responses() if r.kiosk_id == self.kiosk_id and r.id not in acked_r
+        ]
         sigs = [
             s
             for s in (self.signatures.records() if self.signatures else [])
-            if s.id not in self.state.acked_signatures
+            if s.kiosk_id == self.kiosk_id and s.id not in acked_s
         ]
         return responses, sigs
 
@@ -206,8 +209,12 @@ class KioskSync:
         if pending_only:
             responses, sigs = self.pending()
         else:
-            responses = list(self.store.responses())
-            sigs = list(self.signatures.records()) if self.signatures else []
+            responses = [r for r in self.store.responses() if r.kiosk_id == self.kiosk_id]
+            sigs = [
+                s
+                for s in (self.signatures.records() if self.signatures else [])
+                if s.kiosk_id == self.kiosk_id
+            ]
         texts = _texts_for(self.root, responses)
         return make_bundle(self.kiosk_id, bytes.fromhex(self.state.secret), responses, sigs, texts)
 

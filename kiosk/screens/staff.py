@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from kiosk.screens import sync_panel
 from kiosk.theme import PALETTE, big_button, body_text, heading, quiet_button
 from surveys.model import AgeBand, Audience
 from surveys.settings import PIN_RULE
@@ -118,6 +119,7 @@ def build_settings(s: PupilSession, counts: tuple[int, int]) -> list[ft.Control]
         quiet_button(s.t("staff_trends_button"), s.on_async(s.show_trends), icon=ft.Icons.INSIGHTS)
     )
     controls += _signing_key(s)
+    controls += sync_panel.build(s)
     if server.address:
         controls.append(
             body_text(s.t("staff_address", address=server.address), size=20, color=PALETTE.muted)

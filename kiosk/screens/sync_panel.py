@@ -1,0 +1,55 @@
+"""Staff: pairing with the lead's hub, and how sync is going."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from kiosk.theme import PALETTE, body_text, quiet_button
+
+if TYPE_CHECKING:
+    from kiosk.session import PupilSession
+
+
+def build(s: PupilSession) -> list[ft.Control]:
+    state = s.server.sync.state
+    responses, signatures = s.sync_pending
+    out: list[ft.Control] = [
+        ft.Text(s.t("staff_sync_heading"), size=24, weight=ft.FontWeight.BOLD),
+    ]
+    if s.server.sync.paired:
+        out.append(body_text(s.t("staff_sync_paired", hub=state.hub_url or ""), size=20))
+        out.append(
+            body_text(
+                s.t(
+                    "staff_sync_status",
+                    last=state.last_sync or s.t("staff_sync_never"),
+                    responses=responses,
+                    signatures=signatures,
+                ),
+                size=20,
+            )
+        )
+        if state.last_error:
+            out.append(
+                body_text(
+                    s.t("staff_sync_error", error=state.last_error), size=18, color=PALETTE.warn
+                )
+            )
+        out.append(quiet_button(s.t("staff_sync_now"), s.on_async(s.sync_now), icon=ft.Icons.SYNC))
+    else:
+        out.append(
+            ft.Container(
+                body_text(s.t("staff_sync_not_paired", responses=responses), size=20), width=860
+            )
+        )
+    field = ft.TextField(label=s.t("staff_sync_pair_label"), width=760, text_size=20)
+
+    async def pair() -> None:
+        await s.pair_with_hub(field.value or "")
+
+    out += [field, quiet_button(s.t("staff_sync_pair"), s.on_async(pair), icon=ft.Icons.LINK)]
+    if s.sync_message:
+        out.append(body_text(s.sync_message, size=20, color=PALETTE.primary))
+    return out
