@@ -102,7 +102,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 1
     counts = ResponseStore(data, writer=False).counts(answers=args.answers)
     # Sealed: this machine can count signed agreements, never read them.
-    counts["signed_agreements"] = SignatureStore(data, writer=False).count()
+    sig_records = list(SignatureStore(data, writer=False).records())
+    counts["signed_agreements"] = len(sig_records)
+    kiosks_file = data / "hub" / "kiosks.json"
+    if kiosks_file.is_file():  # a hub: per kiosk, what arrived and when it was last seen
+        paired = json.loads(kiosks_file.read_text(encoding="utf-8"))
+        ids = sorted(set(paired) | set(counts["by_kiosk"]) | {s.kiosk_id for s in sig_records})
+        counts["hub_kiosks"] = {
+            k: {
+                "responses": counts["by_kiosk"].get(k, 0),
+                "signed_agreements": sum(s.kiosk_id == k for s in sig_records),
+                "paired": k in paired,
+                "last_seen": (paired.get(k) or {}).get("last_seen"),
+            }
+            for k in ids
+        }
     if args.json:
         print(json.dumps(counts, indent=2))
         return 0
@@ -112,6 +126,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"\n{key.removeprefix('by_')}:")
         for name, n in counts[key].items():
             print(f"  {name:30} {n}")
+    for kiosk, seen in counts.get("hub_kiosks", {}).items():
+        print(
+            f"\nhub: {kiosk}: {seen['responses']} responses, {seen['signed_agreements']} signed "
+            f"agreements, last seen {seen['last_seen'] or 'never'}"
+            + ("" if seen["paired"] else " (not paired)")
+        )
     for questionnaire, per_q in counts.get("answers", {}).items():
         print(f"\nanswers to {questionnaire}:")
         for qid, tally in per_q.items():

@@ -1,0 +1,99 @@
+"""Pairing a kiosk with a running hub on its staff screen; a finished survey then arrives."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from surveys.settings import KioskSettings, PinHash, save_settings
+
+pytestmark = pytest.mark.browser
+PIN = "2468"
+
+
+def esafety(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = str(Path(sys.executable).parent / "esafety")
+    return subprocess.run([exe, *args], capture_output=True, text=True, check=False)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def hub(tmp_path):
+    port = _free_port()
+    data = tmp_path / "hub"
+    log = tmp_path / "hub.log"
+    exe = str(Path(sys.executable).parent / "esafety")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [exe, "hub", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    text = ""
+    while time.monotonic() < deadline and not text:
+        time.sleep(0.2)
+        lines = [x.strip() for x in log.read_text().splitlines()]
+        text = next((x for x in lines if x.startswith("ESKHUB ")), "")
+    assert text, log.read_text()
+    yield data, text
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
+    hub, start_kiosk, open_screen, library, tmp_path
+):
+    hub_data, pairing = hub
+    data = tmp_path / "kiosk"
+    save_settings(data, KioskSettings(pin=PinHash.make(PIN)))
+    kiosk = start_kiosk("--sync-every", "1", data=data)
+    s = open_screen(kiosk.url)
+    s.tap("Staff")
+    s.type("Staff PIN", PIN)
+    s.tap("Unlock")
+    s.wait_for_text("Not paired with a hub yet")
+    s.type("Pairing text from the hub (ESKHUB …)", pairing)
+    s.tap("Pair with the hub")
+    s.wait_for_text("Paired with the hub at", timeout=20_000)
+    s.shot("60-staff-paired")
+    s.tap("Ages 7–11")
+    s.tap("Open for pupils")
+
+    s.tap("Start")
+    s.tap("OK, let's go")
+    s.wait_for_text("Question 1 of")
+    while True:
+        s.tap("I'd rather not say")
+        s.page.wait_for_timeout(150)
+        if "You've answered all the questions" in s.text():
+            break
+    s.tap("Finish")
+    s.wait_for_text("Thank you!")
+
+    deadline = time.monotonic() + 30
+    stats = {}
+    while time.monotonic() < deadline:
+        result = esafety("stats", "--data", str(hub_data), "--json")
+        if result.returncode == 0:
+            stats = json.loads(result.stdout)
+            if stats["responses"] == 1:
+                break
+        time.sleep(0.5)
+    assert stats.get("responses") == 1, stats
+    (kiosk_id,) = stats["hub_kiosks"]
+    assert stats["hub_kiosks"][kiosk_id]["paired"] and stats["hub_kiosks"][kiosk_id]["last_seen"]
+    log = (hub_data / "hub" / "sync-log.jsonl").read_text().splitlines()
+    assert [json.loads(x)["via"] for x in log][:2] == ["pair", "push"]
