@@ -14,18 +14,12 @@ DEFAULT_HUB_PORT = 8560
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     from exports.tables import write_atomic
     from surveys.pairing import PairingProblem
-    from surveys.settings import load_settings
-    from surveys.signatures import SignatureStore
-    from surveys.store import ResponseStore
-    from surveys.sync import KioskSync
 
     data = Path(args.data)
     if not (data / "kiosk.json").is_file():
         print(f"esafety bundle export: {data} is not a kiosk's data folder", file=sys.stderr)
         return 1
-    settings = load_settings(data)
-    store, sigs = ResponseStore(data, writer=False), SignatureStore(data, writer=False)
-    sync = KioskSync(data, settings.kiosk_id, store, sigs)
+    sync = _kiosk_sync(data)
     try:
         bundle = sync.bundle(pending_only=args.pending)
     except PairingProblem as exc:
@@ -33,7 +27,38 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out)
     write_atomic(out, bundle)
-    print(f"wrote {out} ({len(bundle):,} bytes) from {settings.kiosk_id}")
+    print(f"wrote {out} ({len(bundle):,} bytes) from {sync.kiosk_id}")
+    return 0
+
+
+def _kiosk_sync(data: Path):  # type: ignore[no-untyped-def]
+    from surveys.settings import load_settings
+    from surveys.signatures import SignatureStore
+    from surveys.store import ResponseStore
+    from surveys.sync import KioskSync
+
+    settings = load_settings(data)
+    store, sigs = ResponseStore(data, writer=False), SignatureStore(data, writer=False)
+    return KioskSync(data, settings.kiosk_id, store, sigs)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from surveys.pairing import PairingProblem
+
+    data = Path(args.data)
+    if not (data / "kiosk.json").is_file():
+        print(f"esafety sync: {data} is not a kiosk's data folder", file=sys.stderr)
+        return 1
+    sync = _kiosk_sync(data)
+    try:
+        if args.pair:
+            print(f"paired {sync.kiosk_id} with the hub at {sync.pair(args.pair)}")
+        sent = sync.push_all()
+    except (PairingProblem, OSError) as exc:
+        print(f"esafety sync: {exc}", file=sys.stderr)
+        return 1
+    responses, signatures = sync.pending_counts()
+    print(f"sent {sent} records; waiting: {responses} responses, {signatures} signed agreements")
     return 0
 
 
@@ -112,6 +137,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     im.add_argument("--data", required=True, help="the hub's data folder")
     im.add_argument("files", nargs="+", help="bundle files")
     im.set_defaults(func=cmd_bundle_import)
+
+    s = sub.add_parser("sync", help="on a kiosk: pair with the hub and/or push now")
+    s.add_argument("--data", required=True, help="the kiosk's data folder")
+    s.add_argument("--pair", help="the pairing text the hub shows (ESKHUB …)")
+    s.set_defaults(func=cmd_sync)
 
     h = sub.add_parser("hub", help="the lead's hub that kiosks push to on the school network")
     h.add_argument("--data", required=True, help="the hub's data folder")

@@ -1,0 +1,125 @@
+"""Real hub processes and kiosk data folders for the sync tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+EXE = str(Path(sys.executable).parent / "esafety")
+
+
+def esafety(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EXE, *args], capture_output=True, text=True, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class HubProcess:
+    data: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> HubProcess:
+        log = open(self.data.parent / f"hub-{self.port}.log", "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("hub did not start")
+
+    def pairing_text(self) -> str:
+        with urllib.request.urlopen(f"{self.url}/", timeout=5) as r:
+            page = r.read().decode()
+        match = re.search(r"ESKHUB \S+ [A-Z0-9]{5}-[A-Z0-9]{5}", page)
+        assert match, page
+        return match.group(0)
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        if kill:
+            self.proc.kill()
+        else:
+            self.proc.terminate()
+        self.proc.wait(timeout=15)
+        self.proc = None
+
+
+@pytest.fixture
+def hubs(tmp_path: Path) -> Iterator:
+    made: list[HubProcess] = []
+
+    def make(name: str) -> HubProcess:
+        hub = HubProcess(tmp_path / name, free_port())
+        hub.data.mkdir(parents=True, exist_ok=True)
+        made.append(hub)
+        return hub
+
+    yield make
+    for hub in made:
+        hub.stop(kill=True)
+
+
+def kiosk_folder(tmp_path: Path, kiosk_id: str, responses: int, seed: int) -> Path:
+    data = tmp_path / kiosk_id
+    result = esafety(
+        "demo-data", "--data", str(data), "--responses", str(responses), "--seed", str(seed),
+        "--kiosk", kiosk_id,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    from surveys.settings import KioskSettings, save_settings
+
+    save_settings(data, KioskSettings(kiosk_id=kiosk_id))
+    return data
+
+
+def hub_contents(data: Path) -> dict[str, str]:
+    """Every record on the hub, by id, as a hash of its content (order-free)."""
+    out: dict[str, str] = {}
+    for path in sorted(data.glob("responses/*/*/*/shard-*.json")):
+        for doc in json.loads(path.read_text())["responses"].values():
+            assert doc["id"] not in out, "a response is stored twice"
+            out[doc["id"]] = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    for path in sorted(data.glob("signatures/*/shard-*.json")):
+        for doc in json.loads(path.read_text())["signatures"].values():
+            assert doc["id"] not in out, "a signature is stored twice"
+            out[doc["id"]] = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    return out
+
+
+def files_snapshot(data: Path) -> dict[str, str]:
+    """Hashes of every stored record file (responses, signatures, texts)."""
+    return {
+        str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*.json"))
+        if p.parts[len(data.parts)] in ("responses", "signatures", "questionnaire-texts")
+    }

@@ -1,0 +1,177 @@
+"""Three kiosks, two hubs, pushes and USB bundles in different orders: the same records, once.
+
+Every kiosk and hub here is its own process, run as staff would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import esafety, files_snapshot, hub_contents, kiosk_folder
+
+from surveys.bundle import MAGIC
+
+KIOSKS = ["kiosk-hall", "kiosk-trolley-a", "kiosk-trolley-b"]
+
+
+def run_all(commands: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
+    """Several kiosks at once, each its own process."""
+    with ThreadPoolExecutor(len(commands)) as pool:
+        return list(pool.map(lambda c: esafety(*c), commands))
+
+
+@pytest.mark.slow
+def test_overlapping_pushes_and_bundles_in_any_order_end_with_the_same_records_once(tmp_path, hubs):
+    kiosks = {k: kiosk_folder(tmp_path, k, 150, seed=i + 1) for i, k in enumerate(KIOSKS)}
+    a = hubs("hub-a").start()
+    for data in kiosks.values():  # pair each kiosk with hub A (one live code each)
+        result = esafety("sync", "--data", str(data), "--pair", a.pairing_text())
+        assert result.returncode == 0, result.stderr
+        assert "sent 150 records" in result.stdout  # pairing pushes what is waiting
+    a.stop()
+    # Hub B trusts the same kiosks (the lead copied the hub folder to a second laptop).
+    b = hubs("hub-b")
+    shutil.copytree(a.data / "hub", b.data / "hub", ignore=shutil.ignore_patterns("*.jsonl"))
+    for p in (b.data / "hub").glob("incoming"):
+        shutil.rmtree(p)
+
+    # More answers arrive on two kiosks after the first push.
+    for i, k in enumerate(KIOSKS[:2]):
+        more = esafety(
+            "demo-data", "--data", str(kiosks[k]), "--responses", "60", "--seed", str(50 + i),
+            "--kiosk", k,
+        )  # fmt: skip
+        assert more.returncode == 0
+    bundles = {}
+    for k, data in kiosks.items():
+        bundles[k] = tmp_path / f"{k}.bundle"
+        assert (
+            esafety("bundle", "export", "--data", str(data), "--out", str(bundles[k])).returncode
+            == 0
+        )
+
+    # Hub A: the newer answers by push (three kiosks at once), then all bundles, twice over.
+    a.start()
+    pushed = run_all([["sync", "--data", str(d)] for d in kiosks.values()])
+    assert all(p.returncode == 0 for p in pushed), [p.stderr for p in pushed]
+    a.stop()
+    for order in (KIOSKS, list(reversed(KIOSKS))):
+        result = esafety(
+            "bundle", "import", "--data", str(a.data), *[str(bundles[k]) for k in order]
+        )
+        assert result.returncode == 0, result.stderr
+
+    # Hub B: only bundles, in another order, one of them twice.
+    order = [KIOSKS[2], KIOSKS[0], KIOSKS[1], KIOSKS[0]]
+    result = esafety("bundle", "import", "--data", str(b.data), *[str(bundles[k]) for k in order])
+    assert result.returncode == 0, result.stderr
+
+    on_a, on_b = hub_contents(a.data), hub_contents(b.data)
+    assert on_a == on_b
+    assert len(on_a) == 3 * 150 + 2 * 60  # each record exactly once
+    stats = json.loads(esafety("stats", "--data", str(a.data), "--json").stdout)
+    assert {k: v["responses"] for k, v in stats["hub_kiosks"].items()} == {
+        KIOSKS[0]: 210, KIOSKS[1]: 210, KIOSKS[2]: 150,
+    }  # fmt: skip
+
+    # Importing the same bundle again changes no file at all.
+    before = files_snapshot(a.data)
+    again = esafety("bundle", "import", "--data", str(a.data), str(bundles[KIOSKS[0]]))
+    assert again.returncode == 0 and "0 new responses, 210 already here" in again.stdout
+    assert files_snapshot(a.data) == before
+
+
+@pytest.mark.slow
+def test_bad_bundles_and_replayed_pushes_are_refused_whole_and_change_nothing(tmp_path, hubs):
+    hall = kiosk_folder(tmp_path, "kiosk-hall", 80, seed=3)
+    stranger = kiosk_folder(tmp_path, "kiosk-stranger", 20, seed=4)
+    hub = hubs("hub").start()
+    assert esafety("sync", "--data", str(hall), "--pair", hub.pairing_text()).returncode == 0
+    other = hubs("other-hub").start()  # the stranger is paired, but with another hub
+    assert esafety("sync", "--data", str(stranger), "--pair", other.pairing_text()).returncode == 0
+    other.stop()
+    hub.stop()
+
+    good = tmp_path / "good.bundle"
+    esafety("bundle", "export", "--data", str(hall), "--out", str(good))
+    data = good.read_bytes()
+    flipped = bytearray(data)
+    flipped[len(MAGIC) + 200 + len(data) // 2 % 1000] ^= 0x01
+    cases = {
+        "flipped.bundle": (bytes(flipped), "has been changed since the kiosk made it"),
+        "truncated.bundle": (data[: len(data) - 1000], "cut short"),
+        "stranger.bundle": (None, "is not paired with this hub"),
+    }
+    esafety("bundle", "export", "--data", str(stranger), "--out", str(tmp_path / "stranger.bundle"))
+    before = files_snapshot(hub.data)
+    for name, (content, reason) in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_bytes(content)
+        result = esafety("bundle", "import", "--data", str(hub.data), str(path))
+        assert result.returncode == 1 and "REFUSED, nothing imported" in result.stderr
+        assert reason in result.stderr, result.stderr
+        assert files_snapshot(hub.data) == before
+    log = (hub.data / "hub" / "sync-log.jsonl").read_text()
+    assert log.count("refused:") == 3
+
+    # A push recorded on the wire and sent again is refused: its number is used up.
+    hub.start()
+    recorded = _record_a_push(hall, tmp_path)
+    first = _send(hub.url, recorded)
+    assert first[0] == 200, first
+    snapshot = files_snapshot(hub.data)
+    replay = _send(hub.url, recorded)
+    assert replay[0] == 403 and "repeats an earlier request" in replay[1]
+    assert files_snapshot(hub.data) == snapshot
+
+
+RECORDER = r"""
+import json, sys
+from pathlib import Path
+from surveys.settings import load_settings
+from surveys.store import ResponseStore
+from surveys.sync import KioskSync
+data = Path(sys.argv[1])
+class Recorder:
+    def post(self, url, body, headers):
+        Path(sys.argv[2]).write_text(json.dumps({"headers": headers, "body": body.decode()}))
+        raise OSError("recorded, not sent")
+sync = KioskSync(data, load_settings(data).kiosk_id, ResponseStore(data, writer=False), None,
+                 Recorder())
+sync.state.acked_responses = set()  # everything again, so the push is not empty
+try:
+    sync.push_once()
+except OSError:
+    pass
+"""
+
+
+def _record_a_push(kiosk: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "push.json"
+    subprocess.run(
+        [sys.executable, "-c", RECORDER, str(kiosk), str(out)],
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return json.loads(out.read_text())
+
+
+def _send(url: str, recorded: dict) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{url}/push", data=recorded["body"].encode(), headers=recorded["headers"], method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
