@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -144,6 +145,7 @@ class Hub:
         with self._lock:
             journal = self._dir / "incoming" / f"{bundle.digest}.json"
             write_json_atomic(journal, {"kiosk_id": bundle.kiosk_id, "body": bundle.body.decode()})
+            _crash_point("after-journal")
             try:
                 result = self._merge(bundle)
             except BundleRefused as exc:
@@ -167,6 +169,7 @@ class Hub:
             added, already = self.store.import_many(bundle.responses)
         except ResponseConflict as exc:
             raise BundleRefused(f"{exc}; nothing from this bundle was imported") from None
+        _crash_point("mid-merge")
         keep_texts(self.root, bundle.questionnaire_texts)
         sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
         return Imported(bundle.kiosk_id, added, already, sig_added)
@@ -224,6 +227,12 @@ class Hub:
         line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
         with open(self._dir / "sync-log.jsonl", "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+
+def _crash_point(name: str) -> None:
+    """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
+    if os.environ.get("ESAFETY_CRASH_AT") == name:
+        os._exit(137)
 
 
 def _now() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import socket
 import subprocess
@@ -39,12 +40,14 @@ class HubProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> HubProcess:
+    def start(self, crash_at: str | None = None) -> HubProcess:
         log = open(self.data.parent / f"hub-{self.port}.log", "ab")  # noqa: SIM115
+        env = {**os.environ, "ESAFETY_CRASH_AT": crash_at or ""}
         self.proc = subprocess.Popen(
             [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=env,
         )
         log.close()
         deadline = time.monotonic() + 30
