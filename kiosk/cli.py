@@ -40,6 +40,12 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
         return 2
+    if (Path(args.data) / "hub").is_dir():
+        print(
+            f"esafety kiosk: {args.data} is the hub's data folder; give the kiosk its own",
+            file=sys.stderr,
+        )
+        return 1
     try:
         store = ResponseStore(Path(args.data))
         signatures = SignatureStore(Path(args.data))

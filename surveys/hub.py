@@ -30,12 +30,14 @@ from .archive import keep_texts
 from .bundle import Bundle, BundleRefused, mac_of, parse_body, read_bundle
 from .pairing import code_key, new_code, proof, seal_secret
 from .signatures import SignatureStore
-from .store import ResponseConflict, ResponseStore, write_json_atomic
+from .store import ResponseConflict, ResponseStore, StoreBusy, write_json_atomic
 
 __all__ = ["CODE_LIFETIME", "Hub", "Imported"]
 
 CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
 HUB_DIR = "hub"
+#: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
+HUB_SHARDS = 8
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,12 @@ class Hub:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self.store = ResponseStore(self.root)
+        if (self.root / "kiosk.json").exists():
+            raise StoreBusy(
+                f"{self.root} is a kiosk's data folder; give the hub a folder of its own "
+                "(the hub lays its files out differently)"
+            )
+        self.store = ResponseStore(self.root, shards=HUB_SHARDS)
         self.signatures = SignatureStore(self.root)
         self._dir = self.root / HUB_DIR
         self._dir.mkdir(parents=True, exist_ok=True)

@@ -126,8 +126,8 @@ def _doc_id(response_id: str) -> int:
     return int(response_id[:15], 16)  # 60 random bits: fits TinyDB's int ids
 
 
-def _shard_of(response_id: str) -> int:
-    return int(response_id, 16) % SHARDS
+def _shard_of(response_id: str, shards: int = SHARDS) -> int:
+    return int(response_id, 16) % shards
 
 
 StorageFactory = Callable[[Path], Storage]
@@ -141,6 +141,8 @@ class ResponseStore:
         storage: makes the TinyDB storage for one shard path; the default is
             :class:`AtomicJSONStorage`. Tests pass TinyDB's ``MemoryStorage``.
         writer: take the folder's writer lock (readers such as ``stats`` don't).
+        shards: files per kiosk and term. A kiosk keeps 64 so one save rewrites
+            little; a hub, which merges in bulk, keeps fewer. Reading works with any.
     """
 
     def __init__(
@@ -149,8 +151,10 @@ class ResponseStore:
         *,
         storage: StorageFactory | None = None,
         writer: bool = True,
+        shards: int = SHARDS,
     ) -> None:
         self.root = Path(root)
+        self.shards = shards
         self._dir = self.root / "responses"
         self._in_memory = storage is not None and storage is MemoryStorage  # type: ignore[comparison-overlap]
         self._storage = storage or AtomicJSONStorage
@@ -294,7 +298,7 @@ class ResponseStore:
 
     def get(self, response_id: str) -> Response | None:
         for path in self._shard_paths():
-            if path.name != f"shard-{_shard_of(response_id):02d}.json":
+            if path.name != f"shard-{_shard_of(response_id, self.shards):02d}.json":
                 continue
             doc = self._db(path).table("responses").get(doc_id=_doc_id(response_id))
             if doc is not None and doc.get("id") == response_id:
@@ -386,7 +390,7 @@ class ResponseStore:
 
     def _path_for(self, r: Response) -> Path:
         year = r.academic_year.replace("/", "-")
-        shard = f"shard-{_shard_of(r.id):02d}.json"
+        shard = f"shard-{_shard_of(r.id, self.shards):02d}.json"
         return self._dir / r.kiosk_id / year / r.term.value / shard
 
     def _db_for(self, r: Response) -> TinyDB:
