@@ -129,6 +129,9 @@ def test_bad_bundles_and_replayed_pushes_are_refused_whole_and_change_nothing(tm
     snapshot = files_snapshot(hub.data)
     replay = _send(hub.url, recorded)
     assert replay[0] == 403 and "repeats an earlier request" in replay[1]
+    forged = dict(recorded, headers={**recorded["headers"], "X-Esafety-Counter": "999999"})
+    refused = _send(hub.url, forged)  # a new number without the kiosk's key: not sealed
+    assert refused[0] == 403 and "not sealed with its key" in refused[1]
     assert files_snapshot(hub.data) == snapshot
 
 
@@ -175,3 +178,52 @@ def _send(url: str, recorded: dict) -> tuple[int, str]:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+
+
+SEAL_ONE = r"""
+import datetime as dt, sys, uuid
+from pathlib import Path
+from surveys.aup import AupRef, Signature
+from surveys.keys import parse_public_key
+from surveys.signatures import SignatureStore, seal_signature
+data, public = Path(sys.argv[1]), parse_public_key(Path(sys.argv[2]).read_text())
+s = Signature(id=uuid.uuid4().hex, aup=AupRef(id="aup-staff", version=1, content_hash="h"),
+              signer="staff", signed_on=dt.date(2026, 11, 23), kiosk_id=sys.argv[3],
+              signer_name="Priya Visiting-Teacher", relationship="Supply teacher",
+              typed_signature="Priya Visiting-Teacher")
+with SignatureStore(data) as store:
+    store.save(seal_signature(s, public))
+"""
+
+
+@pytest.mark.slow
+def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_path, hubs):
+    import os
+
+    keys = tmp_path / "keys"
+    env = {**os.environ, "ESAFETY_PASSPHRASE": "a long passphrase here"}
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "keys", "init", "--out", str(keys)],
+                   check=True, env=env, capture_output=True)  # fmt: skip
+    hall = kiosk_folder(tmp_path, "kiosk-hall", 10, seed=9)
+    subprocess.run(
+        [sys.executable, "-c", SEAL_ONE, str(hall), str(keys / "school-public-key.txt"),
+         "kiosk-hall"],
+        check=True, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    hub = hubs("hub").start()
+    assert esafety("sync", "--data", str(hall), "--pair", hub.pairing_text()).returncode == 0
+    hub.stop()
+    bundle = tmp_path / "hall.bundle"
+    esafety("bundle", "export", "--data", str(hall), "--out", str(bundle))
+    assert b"Priya" not in bundle.read_bytes()  # sealed in the bundle
+    for path in hub.data.rglob("*"):
+        if path.is_file():
+            assert b"Priya" not in path.read_bytes()  # and on the hub
+    out = tmp_path / "register.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "register", "--data", str(hub.data), "--key",
+         str(keys / "school-private-key.json"), "--out", str(out)],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Priya Visiting-Teacher" in out.read_text("utf-8-sig")
