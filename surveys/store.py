@@ -290,6 +290,7 @@ class ResponseStore:
             for tmp, path in temps:
                 os.replace(tmp, path)
                 os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+                os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
                 db = self._dbs.pop(path, None)
                 if db is not None:
                     db.close()  # its cache is stale now
