@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from exports.qr import qr_png
 from surveys.bundle import BundleRefused
 from surveys.hub import Hub
+from surveys.model import KioskId
 from surveys.pairing import pairing_text
 
 __all__ = ["make_app"]
@@ -33,8 +34,8 @@ MAX_BODY = 64 * 1024 * 1024
 
 
 class PairRequest(BaseModel):
-    kiosk_id: str
-    proof: str
+    kiosk_id: KioskId
+    proof: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 def make_app(hub: Hub, public_url: str) -> FastAPI:

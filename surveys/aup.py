@@ -14,7 +14,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .model import ContentId, content_hash
+from .model import ContentId, KioskId, content_hash
 
 __all__ = [
     "AUP_ICONS",
@@ -132,7 +132,7 @@ class Signature(_Strict):
     child_aup: AupRef | None = None
     signer: Signer
     signed_on: dt.date
-    kiosk_id: str
+    kiosk_id: KioskId
     #: The person signing: the parent, the pupil, the member of staff or the visitor.
     signer_name: Typed
     #: A parent's relationship to the child ("Mum", "Carer"); staff/visitor role.

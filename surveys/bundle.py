@@ -19,13 +19,14 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from .model import Questionnaire, Response
+from .model import KIOSK_ID_PATTERN, Questionnaire, Response
 from .signatures import SealedSignature
 
 __all__ = ["FORMAT", "Bundle", "BundleRefused", "mac_of", "make_bundle", "read_bundle"]
@@ -107,6 +108,8 @@ def read_bundle(data: bytes, secret_for: Callable[[str], bytes | None]) -> Bundl
     try:
         header = json.loads(rest[:line_end])
         kiosk_id, length, mac = str(header["kiosk_id"]), int(header["length"]), str(header["mac"])
+        if not re.match(KIOSK_ID_PATTERN, kiosk_id):
+            raise ValueError(kiosk_id)
     except (ValueError, KeyError, TypeError):
         raise BundleRefused("the bundle's header is damaged; make the bundle again") from None
     body = rest[line_end + 1 :]

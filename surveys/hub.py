@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -28,6 +29,7 @@ from typing import Any
 
 from .archive import keep_texts
 from .bundle import Bundle, BundleRefused, mac_of, parse_body, read_bundle
+from .model import KIOSK_ID_PATTERN
 from .pairing import code_key, new_code, proof, seal_secret
 from .signatures import SignatureStore
 from .store import ResponseConflict, ResponseStore, StoreBusy, write_json_atomic
@@ -130,7 +132,7 @@ class Hub:
         with self._lock:
             secret = self.secret_for(kiosk_id)
             try:
-                if secret is None:
+                if not re.match(KIOSK_ID_PATTERN, kiosk_id) or secret is None:
                     raise BundleRefused(f"{kiosk_id} is not paired with this hub")
                 signed = str(counter).encode() + b"\n" + body
                 if not hmac.compare_digest(mac_of(secret, signed, b"push"), mac):

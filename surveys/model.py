@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 __all__ = [
     "FACE_ICONS",
+    "KIOSK_ID_PATTERN",
     "SKIPPED",
     "AgeBand",
     "Audience",
     "ContentId",
     "HelpRoute",
+    "KioskId",
     "Option",
     "Question",
     "Questionnaire",
@@ -38,6 +40,9 @@ ContentId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: A kiosk's id names folders on disk, so it is letters, digits and hyphens only.
+KIOSK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
+KioskId = Annotated[str, StringConstraints(pattern=KIOSK_ID_PATTERN)]
 
 #: What an answer holds when the pupil tapped "I'd rather not say".
 SKIPPED = None
@@ -287,7 +292,7 @@ class Response(_Strict):
     year_group: str | None = None
     academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}/\d{2}$")]
     term: Term
-    kiosk_id: str
+    kiosk_id: KioskId
     #: Question id -> option id, or ``None`` for "I'd rather not say".
     answers: dict[str, str | None]
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .clock import Clock, SystemClock
-from .model import AgeBand
+from .model import AgeBand, KioskId
 from .store import write_json_atomic
 
 __all__ = ["PIN_RULE", "KioskSettings", "PinGuard", "PinHash", "load_settings", "save_settings"]
@@ -52,7 +52,7 @@ class KioskSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     #: Stable, random, says nothing about the place or the person.
-    kiosk_id: str = Field(default_factory=lambda: f"kiosk-{secrets.token_hex(4)}")
+    kiosk_id: KioskId = Field(default_factory=lambda: f"kiosk-{secrets.token_hex(4)}")
     pin: PinHash | None = None
     #: The age band pupils on this kiosk answer for; ``None`` until staff choose.
     band: AgeBand | None = None

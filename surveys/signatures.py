@@ -15,15 +15,16 @@ import fcntl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import nacl.exceptions
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from .aup import Signature
 from .keys import KeyProblem, SchoolKey, fingerprint, seal
+from .model import KioskId
 from .store import AtomicJSONStorage, ResponseConflict, StoreBusy
 
 __all__ = [
@@ -45,8 +46,8 @@ class SealedSignature(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    kiosk_id: str
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    kiosk_id: KioskId
     #: Fingerprint of the public key it was sealed to (so the lead can tell which key opens it).
     key: str
     sealed: str

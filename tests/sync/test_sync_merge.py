@@ -227,3 +227,19 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Priya Visiting-Teacher" in out.read_text("utf-8-sig")
+
+
+def test_a_kiosk_id_can_never_name_a_folder_outside_the_store(tmp_path):
+    import secrets as random_secrets
+
+    from surveys.bundle import BundleRefused, make_bundle
+    from surveys.hub import Hub
+
+    hub = Hub(tmp_path / "hub")
+    secret = random_secrets.token_bytes(32)
+    hub.kiosks["../../evil"] = {"secret": secret.hex(), "last_counter": 0, "last_seen": None}
+    bundle = make_bundle("../../evil", secret, [], [], [])
+    with pytest.raises(BundleRefused, match="header is damaged"):
+        hub.import_file(bundle)
+    hub.close()
+    assert not (tmp_path / "evil").exists()
