@@ -105,6 +105,16 @@ def cmd_hub(args: argparse.Namespace) -> int:
     except StoreBusy as exc:
         print(f"esafety hub: {exc}", file=sys.stderr)
         return 1
+    if args.forget:
+        forgotten = hub.forget(args.forget)
+        hub.close()
+        print(
+            f"{args.forget} is no longer paired (its records stay); pair it again on its "
+            "staff screen"
+            if forgotten
+            else f"{args.forget} was not paired with this hub"
+        )
+        return 0 if forgotten else 1
     local = args.host in ("127.0.0.1", "localhost")
     public = f"http://{'127.0.0.1' if local else _lan_address()}:{args.port}"
     text = pairing_text(public, hub.new_pairing_code())
@@ -147,4 +157,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     h.add_argument("--data", required=True, help="the hub's data folder")
     h.add_argument("--host", default="0.0.0.0", help="0.0.0.0 (the school network) or 127.0.0.1")
     h.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
+    h.add_argument("--forget", metavar="KIOSK", help="unpair a kiosk (to pair it again), then stop")
     h.set_defaults(func=cmd_hub)

@@ -47,7 +47,14 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def pairing_page(request: Request) -> str:
-        if request.client is None or request.client.host not in ("127.0.0.1", "::1"):
+        # The computer itself only: by its address, and by the name the browser used
+        # (a web page cannot then reach it through a rebound DNS name).
+        host = (request.headers.get("host") or "").rsplit(":", 1)[0]
+        if (
+            request.client is None
+            or request.client.host not in ("127.0.0.1", "::1")
+            or host not in ("127.0.0.1", "localhost", "[::1]")
+        ):
             raise HTTPException(403, "the pairing page opens only on the hub computer itself")
         code = hub.new_pairing_code()
         text = pairing_text(public_url, code)
@@ -86,9 +93,16 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
         x_esafety_counter: int = Header(),
         x_esafety_mac: str = Header(),
     ) -> dict[str, Any]:
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             raise HTTPException(413, "too large: push in smaller batches")
+        chunks, size = [], 0
+        async for chunk in request.stream():  # never more than MAX_BODY in memory
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise HTTPException(413, "too large: push in smaller batches")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             result = await anyio.to_thread.run_sync(
                 hub.import_push, x_esafety_kiosk, x_esafety_counter, x_esafety_mac, body

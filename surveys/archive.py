@@ -29,7 +29,7 @@ def keep_texts(data: Path, questionnaires: Iterable[Questionnaire]) -> None:
     for q in questionnaires:
         path = folder / f"{q.id}-v{q.version}-{q.content_hash[:16]}.json"
         if not path.exists():
-            write_json_atomic(path, q.model_dump(mode="json"))
+            write_json_atomic(path, q.model_dump(mode="json"), hide_mtime=True)
 
 
 def load_texts(data: Path, current: Iterable[Questionnaire] = ()) -> dict[str, Questionnaire]:

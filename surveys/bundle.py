@@ -108,8 +108,10 @@ def read_bundle(data: bytes, secret_for: Callable[[str], bytes | None]) -> Bundl
     try:
         header = json.loads(rest[:line_end])
         kiosk_id, length, mac = str(header["kiosk_id"]), int(header["length"]), str(header["mac"])
-        if not re.match(KIOSK_ID_PATTERN, kiosk_id):
+        if not re.fullmatch(KIOSK_ID_PATTERN.strip("^$"), kiosk_id):
             raise ValueError(kiosk_id)
+        if not re.fullmatch(r"[0-9a-f]{64}", mac):
+            raise ValueError(mac)
     except (ValueError, KeyError, TypeError):
         raise BundleRefused("the bundle's header is damaged; make the bundle again") from None
     body = rest[line_end + 1 :]
@@ -148,6 +150,9 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
         if isinstance(exc, BundleRefused):
             raise
         raise BundleRefused(f"the bundle's contents are not valid ({type(exc).__name__})") from None
+    ids = [r.id for r in responses] + [s.id for s in signatures]
+    if len(set(ids)) != len(ids):
+        raise BundleRefused("the bundle holds the same record twice; make a new bundle")
     owners = {r.kiosk_id for r in responses} | {s.kiosk_id for s in signatures}
     if manifest.get("kiosk_id") != kiosk_id or owners - {kiosk_id}:
         raise BundleRefused(f"the bundle holds records of a kiosk other than {kiosk_id}")

@@ -37,6 +37,7 @@ from .store import ResponseConflict, ResponseStore, StoreBusy, write_json_atomic
 __all__ = ["CODE_LIFETIME", "Hub", "Imported"]
 
 CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
+MAX_CODES = 3
 HUB_DIR = "hub"
 #: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
 HUB_SHARDS = 8
@@ -71,6 +72,8 @@ class Hub:
         self._dir = self.root / HUB_DIR
         self._dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._pair_lock = threading.Lock()  # pairing attempts, one at a time
+        self._codes_lock = threading.Lock()
         self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
         self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
         self._finish_journal()
@@ -78,39 +81,68 @@ class Hub:
     # -- pairing -----------------------------------------------------------------
 
     def new_pairing_code(self) -> str:
-        with self._lock:
+        """A new one-time code; at most three are live (the newest), each for 10 minutes."""
+        with self._codes_lock:
             now = time.monotonic()
-            self._codes = {c: t for c, t in self._codes.items() if t > now}
+            live = sorted((t, c) for c, t in self._codes.items() if t > now)[-(MAX_CODES - 1) :]
             code = new_code()
+            self._codes = {c: t for t, c in live}
             self._codes[code] = now + CODE_LIFETIME
             return code
 
     def pair(self, kiosk_id: str, kiosk_proof: str) -> str:
-        """Check the kiosk's proof against the live codes; returns its sealed new secret."""
-        with self._lock:
-            now = time.monotonic()
-            for code, expires in list(self._codes.items()):
-                if expires <= now:
-                    del self._codes[code]
-                    continue
+        """Check the kiosk's proof against the live codes; returns its sealed new secret.
+
+        A kiosk id that is paired already is refused: otherwise anyone holding a
+        live code could take over a kiosk. ``forget`` it on the hub first.
+        Attempts are taken one at a time and slowly (Argon2id), apart from the
+        lock that pushes use, so guessing cannot hold up other kiosks.
+        """
+        if not _valid_kiosk_id(kiosk_id) or not re.fullmatch(r"[0-9a-f]{64}", kiosk_proof):
+            raise BundleRefused("that is not a pairing request")
+        with self._pair_lock:
+            with self._codes_lock:
+                now = time.monotonic()
+                live = [c for c, t in self._codes.items() if t > now]
+            match = None
+            for code in live:
                 key = code_key(code, kiosk_id)
                 if hmac.compare_digest(proof(key, kiosk_id), kiosk_proof):
-                    del self._codes[code]  # one-time
-                    secret = secrets.token_bytes(32)
-                    self.kiosks[kiosk_id] = {
-                        "secret": secret.hex(),
-                        "paired_on": dt.date.today().isoformat(),
-                        "last_counter": 0,
-                        "last_seen": None,
-                    }
-                    self._save_kiosks()
-                    self._log(kiosk_id, "pair", "paired")
-                    return seal_secret(key, secret)
-            self._log(kiosk_id, "pair", "refused: no live pairing code matches")
-            raise BundleRefused(
-                "that pairing code is wrong, used already, or more than 10 minutes old: "
-                "show a new one on the hub"
-            )
+                    match = (code, key)
+            with self._codes_lock:
+                if match is None or self._codes.pop(match[0], 0) <= time.monotonic():
+                    self._log(kiosk_id, "pair", "refused: no live pairing code matches")
+                    raise BundleRefused(
+                        "that pairing code is wrong, used already, or more than 10 minutes "
+                        "old: show a new one on the hub"
+                    )
+        with self._lock:
+            if kiosk_id in self.kiosks:
+                self._log(kiosk_id, "pair", "refused: this kiosk id is paired already")
+                raise BundleRefused(
+                    f"{kiosk_id} is paired with this hub already. If this really is that "
+                    f"kiosk, run `esafety hub --data DIR --forget {kiosk_id}` on the hub, "
+                    "then pair again"
+                )
+            secret = secrets.token_bytes(32)
+            self.kiosks[kiosk_id] = {
+                "secret": secret.hex(),
+                "paired_on": dt.date.today().isoformat(),
+                "last_counter": 0,
+                "last_seen": None,
+            }
+            self._save_kiosks()
+            self._log(kiosk_id, "pair", "paired")
+            return seal_secret(match[1], secret)
+
+    def forget(self, kiosk_id: str) -> bool:
+        """Unpair a kiosk (its records stay). True if it was paired."""
+        with self._lock:
+            if self.kiosks.pop(kiosk_id, None) is None:
+                return False
+            self._save_kiosks()
+            self._log(kiosk_id, "forget", "unpaired on the hub")
+            return True
 
     def secret_for(self, kiosk_id: str) -> bytes | None:
         entry = self.kiosks.get(kiosk_id)
@@ -132,10 +164,12 @@ class Hub:
         with self._lock:
             secret = self.secret_for(kiosk_id)
             try:
-                if not re.match(KIOSK_ID_PATTERN, kiosk_id) or secret is None:
+                if not _valid_kiosk_id(kiosk_id) or secret is None:
                     raise BundleRefused(f"{kiosk_id} is not paired with this hub")
                 signed = str(counter).encode() + b"\n" + body
-                if not hmac.compare_digest(mac_of(secret, signed, b"push"), mac):
+                if not re.fullmatch(r"[0-9a-f]{64}", mac) or not hmac.compare_digest(
+                    mac_of(secret, signed, b"push"), mac
+                ):
                     raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
                 if counter <= int(self.kiosks[kiosk_id]["last_counter"]):
                     raise BundleRefused(
@@ -180,7 +214,10 @@ class Hub:
             raise BundleRefused(f"{exc}; nothing from this bundle was imported") from None
         _crash_point("mid-merge")
         keep_texts(self.root, bundle.questionnaire_texts)
-        sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
+        try:
+            sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
+        except ResponseConflict as exc:  # checked above; only a race could get here
+            raise BundleRefused(str(exc)) from None
         return Imported(bundle.kiosk_id, added, already, sig_added)
 
     def _finish_journal(self) -> None:
@@ -191,7 +228,7 @@ class Hub:
                 bundle = parse_body(doc["kiosk_id"], doc["body"].encode())
                 result = self._merge(bundle)
                 self._log(bundle.kiosk_id, "recovery", f"finished an interrupted import: {result}")
-            except (ValueError, KeyError, BundleRefused) as exc:
+            except (ValueError, KeyError, BundleRefused, ResponseConflict) as exc:
                 # A journal is written whole (atomically) before merging; one that
                 # cannot be read was never acknowledged to anyone.
                 self._log("unknown", "recovery", f"dropped an unreadable journal: {exc}")
@@ -238,6 +275,10 @@ class Hub:
             f.write(line + "\n")
 
 
+def _valid_kiosk_id(kiosk_id: str) -> bool:
+    return re.fullmatch(KIOSK_ID_PATTERN.strip("^$"), kiosk_id) is not None
+
+
 def _crash_point(name: str) -> None:
     """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
     if os.environ.get("ESAFETY_CRASH_AT") == name:
@@ -245,7 +286,8 @@ def _crash_point(name: str) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    """To the hour: the log shows when kiosks synced, not when a pupil pressed Finish."""
+    return dt.datetime.now().strftime("%Y-%m-%d %H:00")
 
 
 def _claimed_kiosk(data: bytes) -> str:

@@ -94,6 +94,8 @@ class KioskSync:
         self.signatures = signatures
         self.transport = transport or UrllibTransport()
         self._lock = threading.Lock()
+        #: One push at a time (background thread and "Sync now"), so numbers arrive in order.
+        self._push_lock = threading.RLock()
         self.state = self._load()
 
     # -- state ----------------------------------------------------------------------
@@ -147,6 +149,10 @@ class KioskSync:
 
     def push_once(self) -> PushResult:
         """Send one batch of pending records. Raises OSError/PairingProblem on failure."""
+        with self._push_lock:
+            return self._push_once()
+
+    def _push_once(self) -> PushResult:
         if not self.paired:
             raise PairingProblem("this kiosk is not paired with a hub")
         responses, sigs = self.pending()
@@ -190,11 +196,12 @@ class KioskSync:
     def push_all(self) -> int:
         """Push until nothing is pending; returns how many records were sent."""
         sent = 0
-        while True:
-            result = self.push_once()
-            sent += result.sent
-            if result.sent == 0 or result.pending_after == 0:
-                return sent
+        with self._push_lock:
+            while True:
+                result = self._push_once()
+                sent += result.sent
+                if result.sent == 0 or result.pending_after == 0:
+                    return sent
 
     # -- bundles ------------------------------------------------------------------------
 
