@@ -149,6 +149,7 @@ def test_a_broken_questionnaire_is_explained_to_staff_and_others_still_run(
     assert "pupils-11-14.yaml" in shown and "strand" in shown and "online-bullying" in shown
 
     s.tap(AgeBand.AGES_7_11.label)
+    s.wait_for_text("Now set for: Ages 7–11")
     s.tap("Open for pupils")
     s.tap("Start")
     s.tap("OK, let's go")

@@ -70,6 +70,7 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     s.wait_for_text("Paired with the hub at", timeout=20_000)
     s.shot("60-staff-paired")
     s.tap("Ages 7–11")
+    s.wait_for_text("Now set for: Ages 7–11")
     s.tap("Open for pupils")
 
     s.tap("Start")
