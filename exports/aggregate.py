@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,10 +292,3 @@ def missing_texts(
                 per_q.values(), default=0
             )
     return out
-
-
-def bands_in(rows: Iterable[Row]) -> Iterator[str]:
-    seen: dict[str, None] = {}
-    for r in rows:
-        seen.setdefault(r.band)
-    yield from seen

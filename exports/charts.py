@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from .aggregate import Period
 from .trends import Line
 
-__all__ = ["Bar", "Chart", "bar_chart", "draw_bars", "draw_trend", "render", "trend_chart"]
+__all__ = ["Bar", "Chart", "bar_chart", "draw_bars", "draw_trend", "trend_chart"]
 
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
@@ -153,8 +153,3 @@ def bar_alt(title: str, bars: list[Bar]) -> str:
     alt = f"Bar chart, {title}: " + ("; ".join(shown) if shown else "no figures can be shown")
     hidden = sum(b[1] is None for b in bars)
     return alt + (f"; {hidden} hidden (too few answers)." if hidden else ".")
-
-
-def render(chart: Chart) -> tuple[bytes, bytes]:
-    """PNG and SVG bytes of a chart."""
-    return chart.png(), chart.svg()

@@ -24,6 +24,7 @@ __all__ = [
     "PupilStatus",
     "RegisterRow",
     "build_register",
+    "coverage_by_year",
     "not_signed",
     "read_class_list",
     "register_csv",
@@ -185,6 +186,31 @@ def not_signed(
         parent = best.get((Signer.PARENTS.value, _key(name), _key(cls)), "not signed")
         out.append(PupilStatus(name, cls, own, parent))
     return out
+
+
+def coverage_by_year(
+    signatures: Sequence[Signature],
+    aups: dict[str, Aup],
+    school: SchoolProfile,
+    today: dt.date | None = None,
+) -> list[tuple[str, int, int]]:
+    """Per year group: pupils with a current own agreement, and with a current parent's one.
+
+    Each child counts once however many times they (or their parents) signed.
+    """
+    own: dict[str, set[tuple[str, str]]] = {}
+    parents: dict[str, set[tuple[str, str]]] = {}
+    for sig in signatures:
+        if sig.signer not in (Signer.PUPILS, Signer.PARENTS) or not sig.year_group:
+            continue
+        if _status(sig, aups, today) != CURRENT:
+            continue
+        child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
+        target = own if sig.signer == Signer.PUPILS else parents
+        target.setdefault(sig.year_group, set()).add((_key(child), _key(sig.class_name or "")))
+    return [
+        (g.name, len(own.get(g.id, ())), len(parents.get(g.id, ()))) for g in school.year_groups
+    ]
 
 
 def _key(text: str) -> str:

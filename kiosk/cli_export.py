@@ -87,9 +87,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignore[no-untyped-def]
-    from exports.register import version_status
+    from exports.register import coverage_by_year
     from kiosk.cli_agreements import _passphrase
-    from surveys.aup import Signer
     from surveys.keys import KeyProblem, open_private_key
     from surveys.signatures import SignatureStore, open_signatures
 
@@ -100,23 +99,7 @@ def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignor
     except KeyProblem as exc:
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return None
-    own: dict[str, set[tuple[str, str]]] = {}
-    parents: dict[str, set[tuple[str, str]]] = {}
-    for sig in signatures:
-        current = version_status(sig.aup, library.aups) == "current" and (
-            sig.child_aup is None or version_status(sig.child_aup, library.aups) == "current"
-        )
-        if not current or not sig.year_group:
-            continue
-        child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
-        who = ("".join(child.casefold().split()), "".join((sig.class_name or "").split()))
-        target = own if sig.signer == Signer.PUPILS else parents
-        if sig.signer in (Signer.PUPILS, Signer.PARENTS):
-            target.setdefault(sig.year_group, set()).add(who)
-    return [
-        (g.name, len(own.get(g.id, ())), len(parents.get(g.id, ())))
-        for g in library.school.year_groups
-    ]
+    return coverage_by_year(signatures, library.aups, library.school)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -15,11 +15,9 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     from exports.tables import write_atomic
     from surveys.pairing import PairingProblem
 
-    data = Path(args.data)
-    if not (data / "kiosk.json").is_file():
-        print(f"esafety bundle export: {data} is not a kiosk's data folder", file=sys.stderr)
+    sync = _kiosk_sync(Path(args.data), "bundle export")
+    if sync is None:
         return 1
-    sync = _kiosk_sync(data)
     try:
         bundle = sync.bundle(pending_only=args.pending)
     except PairingProblem as exc:
@@ -31,12 +29,16 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kiosk_sync(data: Path):  # type: ignore[no-untyped-def]
+def _kiosk_sync(data: Path, command: str):  # type: ignore[no-untyped-def]
+    """The kiosk's sync for ``data``, or None (said why) if it is not a kiosk's folder."""
     from surveys.settings import load_settings
     from surveys.signatures import SignatureStore
     from surveys.store import ResponseStore
     from surveys.sync import KioskSync
 
+    if not (data / "kiosk.json").is_file():
+        print(f"esafety {command}: {data} is not a kiosk's data folder", file=sys.stderr)
+        return None
     settings = load_settings(data)
     store, sigs = ResponseStore(data, writer=False), SignatureStore(data, writer=False)
     return KioskSync(data, settings.kiosk_id, store, sigs)
@@ -45,11 +47,9 @@ def _kiosk_sync(data: Path):  # type: ignore[no-untyped-def]
 def cmd_sync(args: argparse.Namespace) -> int:
     from surveys.pairing import PairingProblem
 
-    data = Path(args.data)
-    if not (data / "kiosk.json").is_file():
-        print(f"esafety sync: {data} is not a kiosk's data folder", file=sys.stderr)
+    sync = _kiosk_sync(Path(args.data), "sync")
+    if sync is None:
         return 1
-    sync = _kiosk_sync(data)
     try:
         if args.pair:
             print(f"paired {sync.kiosk_id} with the hub at {sync.pair(args.pair)}")

@@ -13,7 +13,7 @@ import flet as ft
 
 from exports.qr import qr_png
 from surveys.archive import keep_texts
-from surveys.aup import Aup, Signature
+from surveys.aup import Signature
 from surveys.aup_content import changed_without_new_version, remember_texts
 from surveys.clock import Clock, SystemClock
 from surveys.content import ContentLibrary
@@ -158,9 +158,6 @@ class KioskServer:
     def signature_count(self) -> int:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
-
-    def aup(self, aup_id: str) -> Aup | None:
-        return self.agreements.aups.get(aup_id)
 
     def counts(self) -> tuple[int, int]:
         """(all responses, responses this term) saved in this data folder. Slow-ish: off-loop."""

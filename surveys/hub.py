@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 import threading
 import time
@@ -28,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .archive import keep_texts
-from .bundle import Bundle, BundleRefused, mac_of, parse_body, read_bundle
-from .model import KIOSK_ID_PATTERN
+from .bundle import Bundle, BundleRefused, is_hex_mac, mac_of, parse_body, read_bundle
+from .model import valid_kiosk_id
 from .pairing import code_key, new_code, proof, seal_secret
 from .signatures import SignatureStore
 from .store import ResponseConflict, ResponseStore, StoreBusy, write_json_atomic
@@ -98,7 +96,7 @@ class Hub:
         Attempts are taken one at a time and slowly (Argon2id), apart from the
         lock that pushes use, so guessing cannot hold up other kiosks.
         """
-        if not _valid_kiosk_id(kiosk_id) or not re.fullmatch(r"[0-9a-f]{64}", kiosk_proof):
+        if not valid_kiosk_id(kiosk_id) or not is_hex_mac(kiosk_proof):
             raise BundleRefused("that is not a pairing request")
         with self._pair_lock:
             with self._codes_lock:
@@ -164,10 +162,10 @@ class Hub:
         with self._lock:
             secret = self.secret_for(kiosk_id)
             try:
-                if not _valid_kiosk_id(kiosk_id) or secret is None:
+                if not valid_kiosk_id(kiosk_id) or secret is None:
                     raise BundleRefused(f"{kiosk_id} is not paired with this hub")
                 signed = str(counter).encode() + b"\n" + body
-                if not re.fullmatch(r"[0-9a-f]{64}", mac) or not hmac.compare_digest(
+                if not is_hex_mac(mac) or not hmac.compare_digest(
                     mac_of(secret, signed, b"push"), mac
                 ):
                     raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
@@ -275,10 +273,6 @@ class Hub:
             f.write(line + "\n")
 
 
-def _valid_kiosk_id(kiosk_id: str) -> bool:
-    return re.fullmatch(KIOSK_ID_PATTERN.strip("^$"), kiosk_id) is not None
-
-
 def _crash_point(name: str) -> None:
     """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
     if os.environ.get("ESAFETY_CRASH_AT") == name:
@@ -296,7 +290,3 @@ def _claimed_kiosk(data: bytes) -> str:
         return str(json.loads(header)["kiosk_id"])[:60]
     except (IndexError, ValueError, KeyError, TypeError):
         return "unknown"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

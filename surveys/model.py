@@ -33,6 +33,7 @@ __all__ = [
     "Term",
     "YearGroup",
     "content_hash",
+    "valid_kiosk_id",
 ]
 
 #: Ids in content are lower-case words joined by hyphens: ``tell-an-adult``.
@@ -43,6 +44,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: A kiosk's id names folders on disk, so it is letters, digits and hyphens only.
 KIOSK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
 KioskId = Annotated[str, StringConstraints(pattern=KIOSK_ID_PATTERN)]
+
+
+def valid_kiosk_id(text: str) -> bool:
+    """Whole-string check (``re.match`` with ``$`` would let a trailing newline through)."""
+    return re.fullmatch(KIOSK_ID_PATTERN.strip("^$"), text) is not None
+
 
 #: What an answer holds when the pupil tapped "I'd rather not say".
 SKIPPED = None

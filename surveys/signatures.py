@@ -10,8 +10,6 @@ same crash-safe, sharded TinyDB files as responses (see :mod:`surveys.store`).
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,13 @@ from tinydb.table import Document
 from .aup import Signature
 from .keys import KeyProblem, SchoolKey, fingerprint, seal
 from .model import KioskId
-from .store import AtomicJSONStorage, ResponseConflict, StoreBusy
+from .store import (
+    AtomicJSONStorage,
+    ResponseConflict,
+    doc_id,
+    remove_stale_temp_files,
+    take_writer_lock,
+)
 
 __all__ = [
     "DamagedStore",
@@ -92,10 +96,6 @@ class DamagedStore(KeyProblem):
     """A signature file is not what the kiosk wrote."""
 
 
-def _doc_id(record_id: str) -> int:
-    return int(record_id[:15], 16)
-
-
 class SignatureStore:
     """Sealed signatures in ``root/signatures/<kiosk>/shard-NN.json``.
 
@@ -111,26 +111,19 @@ class SignatureStore:
         self._lock = threading.Lock()
         self._lock_file: Any = None
         if writer:
-            self.root.mkdir(parents=True, exist_ok=True)
-            f = open(self.root / ".signatures.lock", "a+")  # noqa: SIM115 - held for life
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                f.close()
-                raise StoreBusy(
-                    f"another kiosk is already saving signatures into {self.root}"
-                ) from None
-            self._lock_file = f
-            for tmp in self._dir.glob("**/.*.tmp"):  # writes never acknowledged
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
+            self._lock_file = take_writer_lock(
+                self.root,
+                ".signatures.lock",
+                f"another kiosk is already saving signatures into {self.root}",
+            )
+            remove_stale_temp_files(self._dir)
 
     def check(self, record: SealedSignature) -> None:
         """Raise :class:`ResponseConflict` if this id is stored with other content."""
         shard = int(record.id, 16) % SHARDS
         with self._lock:
             db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
-            existing = db.table("signatures").get(doc_id=_doc_id(record.id))
+            existing = db.table("signatures").get(doc_id=doc_id(record.id))
         if existing is not None and dict(existing) != record.model_dump():
             raise ResponseConflict(f"signature {record.id} is stored with other content")
 
@@ -141,12 +134,12 @@ class SignatureStore:
         with self._lock:
             db = self._db(self._dir / record.kiosk_id / f"shard-{shard:02d}.json")
             table = db.table("signatures")
-            existing = table.get(doc_id=_doc_id(record.id))
+            existing = table.get(doc_id=doc_id(record.id))
             if existing is not None:
                 if dict(existing) == doc:
                     return False
                 raise ResponseConflict(f"signature {record.id} is stored with other content")
-            table.insert(Document(doc, doc_id=_doc_id(record.id)))
+            table.insert(Document(doc, doc_id=doc_id(record.id)))
         return True
 
     def records(self) -> Iterator[SealedSignature]:

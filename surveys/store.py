@@ -45,6 +45,9 @@ __all__ = [
     "ResponseConflict",
     "ResponseStore",
     "StoreBusy",
+    "doc_id",
+    "remove_stale_temp_files",
+    "take_writer_lock",
     "write_json_atomic",
 ]
 
@@ -122,7 +125,7 @@ class AtomicJSONStorage(Storage):
         self._cache = None
 
 
-def _doc_id(response_id: str) -> int:
+def doc_id(response_id: str) -> int:
     return int(response_id[:15], 16)  # 60 random bits: fits TinyDB's int ids
 
 
@@ -178,14 +181,14 @@ class ResponseStore:
         db = self._db_for(response)
         with self._lock:
             table = db.table("responses")
-            existing = table.get(doc_id=_doc_id(response.id))
+            existing = table.get(doc_id=doc_id(response.id))
             if existing is not None:
                 if dict(existing) == doc:
                     return False
                 raise ResponseConflict(
                     f"response {response.id} is stored already with different content"
                 )
-            table.insert(Document(doc, doc_id=_doc_id(response.id)))
+            table.insert(Document(doc, doc_id=doc_id(response.id)))
         return True
 
     def save_many(self, responses: list[Response]) -> int:
@@ -204,7 +207,7 @@ class ResponseStore:
                 table = db.table("responses")
                 new: dict[int, Document] = {}
                 for r in by_shard[path]:
-                    doc, did = r.model_dump(mode="json"), _doc_id(r.id)
+                    doc, did = r.model_dump(mode="json"), doc_id(r.id)
                     existing = table.get(doc_id=did) or new.get(did)
                     if existing is not None:
                         if dict(existing) != doc:
@@ -244,7 +247,7 @@ class ResponseStore:
                 table = self._db(path).table("responses")
                 new: dict[int, dict[str, Any]] = {}
                 for r in by_path[path]:
-                    doc, did = r.model_dump(mode="json"), _doc_id(r.id)
+                    doc, did = r.model_dump(mode="json"), doc_id(r.id)
                     stored = table.get(doc_id=did)
                     existing = dict(stored) if stored is not None else new.get(did)
                     if existing is not None:
@@ -301,7 +304,7 @@ class ResponseStore:
         for path in self._shard_paths():
             if path.name != f"shard-{_shard_of(response_id, self.shards):02d}.json":
                 continue
-            doc = self._db(path).table("responses").get(doc_id=_doc_id(response_id))
+            doc = self._db(path).table("responses").get(doc_id=doc_id(response_id))
             if doc is not None and doc.get("id") == response_id:
                 return Response.model_validate(dict(doc))
         return None
@@ -424,20 +427,35 @@ class ResponseStore:
         ]
 
     def _take_writer_lock(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        f = open(self.root / ".writer.lock", "a+")  # noqa: SIM115 - held open for life
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.close()
-            raise StoreBusy(
-                f"another kiosk or command is already saving into {self.root}; "
-                "stop it first, or give this one its own --data folder"
-            ) from None
-        self._lock_file = f
+        self._lock_file = take_writer_lock(
+            self.root,
+            ".writer.lock",
+            f"another kiosk or command is already saving into {self.root}; "
+            "stop it first, or give this one its own --data folder",
+        )
 
     def _remove_stale_temp_files(self) -> None:
-        # A temp file is a write that never reached os.replace: never acknowledged.
-        for tmp in self.root.glob("**/.*.tmp"):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        remove_stale_temp_files(self.root)
+
+
+def take_writer_lock(root: Path, name: str, busy_message: str) -> Any:
+    """Hold ``root/name`` locked for the life of the returned file (one writer per folder).
+
+    Raises:
+        StoreBusy: another process holds it.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    f = open(root / name, "a+")  # noqa: SIM115 - held open for life
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise StoreBusy(busy_message) from None
+    return f
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """A temp file is a write that never reached ``os.replace``: never acknowledged."""
+    for tmp in folder.glob("**/.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()

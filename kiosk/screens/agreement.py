@@ -140,17 +140,19 @@ def _field(label: str, value: str) -> ft.TextField:
     return ft.TextField(label=label, value=value, width=620, text_size=26, max_length=80)
 
 
+def _label_key(flow: SigningFlow, name: str) -> str:
+    """The string key naming a details field for this signer."""
+    if name == "relationship":
+        return {Signer.STAFF: "aup_role", Signer.VISITORS: "aup_organisation"}.get(
+            flow.signer or Signer.PARENTS, "aup_relationship"
+        )
+    return {"signer_name": "aup_your_name", "child_name": "aup_child_name"}.get(name, "aup_class")
+
+
 def build_details(s: PupilSession, flow: SigningFlow) -> list[ft.Control]:
-    labels = {
-        "signer_name": "aup_your_name",
-        "child_name": "aup_child_name",
-        "class_name": "aup_class",
-        "relationship": {
-            Signer.STAFF: "aup_role",
-            Signer.VISITORS: "aup_organisation",
-        }.get(flow.signer or Signer.PARENTS, "aup_relationship"),
+    fields = {
+        name: _field(s.t(_label_key(flow, name)), getattr(flow, name)) for name in flow.needs()
     }
-    fields = {name: _field(s.t(labels[name]), getattr(flow, name)) for name in flow.needs()}
     for f in fields.values():
         f.on_change = lambda _e: s.idle.touch()  # typing is activity too
 
@@ -273,17 +275,10 @@ def build_review(
     year = next(
         (g.name for g in s.server.library.school.year_groups if g.id == flow.year_group), ""
     )
-    labels = {
-        "signer_name": "aup_your_name",
-        "child_name": "aup_child_name",
-        "class_name": "aup_class",
-    }
     for name in flow.needs():
-        key = labels.get(name, "aup_relationship")
-        if name == "relationship" and flow.signer in (Signer.STAFF, Signer.VISITORS):
-            key = "aup_role" if flow.signer == Signer.STAFF else "aup_organisation"
         value = getattr(flow, name)
-        lines.append((s.t(key), f"{value} ({year})" if name == "class_name" and year else value))
+        shown = f"{value} ({year})" if name == "class_name" and year else value
+        lines.append((s.t(_label_key(flow, name)), shown))
     if flow.typing:
         lines.append((s.t("aup_review_signature"), flow.typed_signature))
     table = ft.Column(
