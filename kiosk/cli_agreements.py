@@ -106,8 +106,9 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(f"esafety register: {exc}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    rows = reg.build_register(signatures, library.aups, library.school)
-    pupils = reg.not_signed(class_list, signatures, library.aups) if class_list else None
+    today = dt.date.today()  # a new version counts from its effective date
+    rows = reg.build_register(signatures, library.aups, library.school, today)
+    pupils = reg.not_signed(class_list, signatures, library.aups, today) if class_list else None
     csv_path = out if out.suffix == ".csv" else out.with_suffix(".csv")
     html_path = csv_path.with_suffix(".html")
     write_atomic(csv_path, reg.register_csv(rows))
@@ -116,8 +117,7 @@ def cmd_register(args: argparse.Namespace) -> int:
         status = csv_path.with_name(csv_path.stem + "-class-list.csv")
         write_atomic(status, reg.status_csv(pupils))
         written.append(status)
-    today = dt.date.today().isoformat()
-    write_atomic(html_path, reg.register_html(library.school, rows, pupils, today))
+    write_atomic(html_path, reg.register_html(library.school, rows, pupils, today.isoformat()))
     written.append(html_path)
     old = sum(r.status != reg.CURRENT for r in rows)
     print(f"{len(rows)} signature(s), {old} of an out-of-date version.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -99,7 +100,7 @@ def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignor
     except KeyProblem as exc:
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return None
-    return coverage_by_year(signatures, library.aups, library.school)
+    return coverage_by_year(signatures, library.aups, library.school, dt.date.today())
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

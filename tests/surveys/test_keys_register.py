@@ -256,3 +256,29 @@ def test_register_refuses_damaged_or_missing_data_with_a_clear_message(
     assert truncated.returncode == 1 and "is damaged" in truncated.stderr
     assert "Traceback" not in truncated.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_register_command_counts_a_new_version_only_from_its_effective_date(
+    key_files, library, content_copy, tmp_path
+):
+    private, public = key_files
+    with SignatureStore(tmp_path / "data") as store:
+        store.save(
+            seal_signature(signature(library.aups["aup-ks2"]), parse_public_key(public.read_text()))
+        )
+    ks2 = content_copy / "aups" / "ks2.yaml"
+    text = ks2.read_text("utf-8")
+    ks2.write_text(
+        text.replace("version: 1", "version: 2", 1).replace(
+            "effective: 2026-09-01", "effective: 2099-09-01", 1
+        ),
+        "utf-8",
+    )
+    out = tmp_path / "register.csv"
+    result = esafety(
+        "register", "--data", str(tmp_path / "data"), "--key", str(private), "--out", str(out),
+        "--content", str(content_copy), passphrase=PASSPHRASE,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (row,) = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert row["status"] == "current"  # v2 is not in effect until 2099
