@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from surveys.model import Questionnaire, Strand, Term
-from surveys.store import ResponseStore
+from surveys.storage.responses import ResponseStore
 
 __all__ = [
     "ALL_YEARS",

@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .aggregate import Period
-from .trends import Line
+from exports.aggregate import Period
+from exports.trends import Line
 
 __all__ = ["Bar", "Chart", "bar_chart", "draw_bars", "draw_trend", "trend_chart"]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from .charts import GAP_NOTE, draw_bars, draw_trend
-from .report import Report, Section, _latest_bars, band_sizes, rounded
+from exports.charts import GAP_NOTE, draw_bars, draw_trend
+from exports.report import Report, Section, band_sizes, latest_bars, rounded
 
 __all__ = ["AupCoverage", "write_evidence_pack"]
 
@@ -65,7 +65,7 @@ def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) 
         draw_bars(
             fig.add_subplot(grid[2]),
             f"Latest term ({latest.label})",
-            _latest_bars(section.lines, latest),
+            latest_bars(section.lines, latest),
         )
     if hidden:
         fig.text(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .aggregate import ALL_YEARS, Row
-from .evidence import AupCoverage, write_evidence_pack
-from .report import Report
-from .tables import csv_bytes, write_atomic
-from .trends import band_label
+from exports.aggregate import ALL_YEARS, Row
+from exports.evidence import AupCoverage, write_evidence_pack
+from exports.report import Report
+from exports.tables import csv_bytes
+from exports.trends import band_label
+from surveys.storage.files import write_bytes_atomic
 
 __all__ = ["answers_csv", "favourable_csv", "strands_csv", "write_export"]
 
@@ -89,7 +90,7 @@ def write_export(
 
     def put(rel: str, data: bytes) -> None:
         path = out / rel
-        write_atomic(path, data)
+        write_bytes_atomic(path, data)
         written.append(path)
 
     alt_lines = ["# Charts and their alt text", ""]

@@ -1,6 +1,6 @@
 """The AUP register: who signed which agreement and version, by class — and who has not.
 
-Pure functions over opened signatures (see :mod:`surveys.signatures`); the CLI
+Pure functions over opened signatures (see :mod:`surveys.agreements.sealing`); the CLI
 opens them with the lead's private key and writes what these return.
 """
 
@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from surveys.aup import Aup, AupRef, Signature, Signer
+from exports.tables import csv_bytes
+from surveys.agreements.aup import Aup, AupRef, Signature, Signer
 from surveys.model import SchoolProfile
-
-from .tables import csv_bytes
 
 __all__ = [
     "ClassListError",

@@ -11,16 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from surveys.archive import load_texts
-from surveys.content import ContentLibrary
+from exports.aggregate import ALL_YEARS, Period, Row, missing_texts, rows_from, tally_folder
+from exports.charts import Bar, Chart, bar_chart, trend_chart
+from exports.suppress import Thresholds, suppress
+from exports.trends import (
+    Line,
+    band_label,
+    change_sentence,
+    headline_lines,
+    periods_of,
+    strand_lines,
+)
+from surveys.content.library import ContentLibrary
 from surveys.model import Strand
+from surveys.storage.texts import load_texts
 
-from .aggregate import ALL_YEARS, Period, Row, missing_texts, rows_from, tally_folder
-from .charts import Bar, Chart, bar_chart, trend_chart
-from .suppress import Thresholds, suppress
-from .trends import Line, band_label, change_sentence, headline_lines, periods_of, strand_lines
-
-__all__ = ["Report", "build_report", "headline_charts", "load_rows"]
+__all__ = [
+    "Report",
+    "Section",
+    "band_sizes",
+    "build_report",
+    "headline_charts",
+    "latest_bars",
+    "load_rows",
+    "rounded",
+]
 
 Progress = Callable[[str], None]
 
@@ -91,7 +106,8 @@ def _headline_ids(rows: list[Row]) -> list[str]:
     return list(seen)
 
 
-def _latest_bars(lines: list[Line], period: Period) -> list[Bar]:
+def latest_bars(lines: list[Line], period: Period) -> list[Bar]:
+    """One bar per line: its figure in ``period`` (a hidden figure stays hidden)."""
     bars: list[Bar] = []
     for line in lines:
         point = next((p for p in line.points if p.period == period), None)
@@ -132,7 +148,7 @@ def build_report(
                 bar_chart(
                     f"headline-{qid}-latest",
                     f"{title} ({latest.label})",
-                    _latest_bars(lines, latest),
+                    latest_bars(lines, latest),
                 )
             )
         headlines.append(section)

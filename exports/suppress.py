@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .aggregate import ALL_YEARS, Period, Row
+from exports.aggregate import ALL_YEARS, Period, Row
 
 __all__ = ["MIN_NORMAL", "MIN_SENSITIVE", "Thresholds", "suppress"]
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import unicodedata
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-__all__ = ["csv_bytes", "neutralise", "write_atomic"]
+__all__ = ["csv_bytes", "neutralise"]
 
 #: A cell starting with one of these is a formula (or a DDE trick) to a spreadsheet
 #: (OWASP "CSV injection", CWE-1236).
@@ -40,18 +38,3 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     for row in rows:
         writer.writerow([neutralise(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing (temp file, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

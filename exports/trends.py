@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exports.aggregate import ALL_YEARS, PARENTS, Period, QuestionInfo, Row
 from surveys.model import AgeBand, Strand
-
-from .aggregate import ALL_YEARS, PARENTS, Period, QuestionInfo, Row
 
 __all__ = [
     "Line",

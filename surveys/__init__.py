@@ -1,10 +1,29 @@
-"""The core: content, questionnaire flow, anonymous crash-safe store. No UI imports."""
+"""The core (no UI imports): the school's words as types, the questionnaire flow, and four parts.
 
-from .content import ContentLibrary, check_content, load_content
-from .errors import Code, ContentError, ContentProblem, Severity
-from .flow import FlowError, QuestionnaireFlow, Step
-from .model import AgeBand, Audience, HelpRoute, Question, Questionnaire, Response, Strand, Term
-from .store import ResponseConflict, ResponseStore, StoreBusy
+    model.py clock.py terms.py idle.py flow.py demo.py   the small shared core
+    content/      reading and checking a content folder
+    agreements/   AUP texts, signing, the school key, sealed signatures
+    storage/      a data folder: crash-safe files, the response store, settings, texts
+    sync/         kiosk outbox, bundles, pairing, the hub
+
+This package re-exports the names most callers need.
+"""
+
+from surveys.content.errors import Code, ContentError, ContentProblem, Severity
+from surveys.content.library import ContentLibrary, check_content, load_content
+from surveys.flow import FlowError, QuestionnaireFlow, Step
+from surveys.model import (
+    AgeBand,
+    Audience,
+    HelpRoute,
+    Question,
+    Questionnaire,
+    Response,
+    Strand,
+    Term,
+)
+from surveys.storage.files import ResponseConflict, StoreBusy
+from surveys.storage.responses import ResponseStore
 
 __all__ = [
     "AgeBand",

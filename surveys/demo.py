@@ -12,11 +12,11 @@ import random
 import uuid
 from collections.abc import Iterator
 
-from .archive import keep_texts
-from .content import ContentLibrary
-from .model import Questionnaire, Response, Term
-from .store import ResponseStore
-from .terms import academic_year, term_of
+from surveys.content.library import ContentLibrary
+from surveys.model import Questionnaire, Response, Term
+from surveys.storage.responses import ResponseStore
+from surveys.storage.texts import keep_texts
+from surveys.terms import academic_year, term_of
 
 __all__ = ["demo_responses", "write_demo_data"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import enum
 
-from .clock import Clock, SystemClock
-from .model import SKIPPED, Question, Questionnaire, Response
-from .terms import academic_year, term_of
+from surveys.clock import Clock, SystemClock
+from surveys.model import SKIPPED, Question, Questionnaire, Response
+from surveys.terms import academic_year, term_of
 
 __all__ = ["FlowError", "QuestionnaireFlow", "Step"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .clock import Clock, SystemClock
+from surveys.clock import Clock, SystemClock
 
 __all__ = ["IdlePolicy", "IdleState", "IdleTimer"]
 

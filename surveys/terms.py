@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Term
+from surveys.model import Term
 
 __all__ = ["academic_year", "easter_sunday", "term_of"]
 

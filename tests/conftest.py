@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tinydb.storages import MemoryStorage
 
 import content as shipped
-from surveys.content import ContentLibrary, load_content
-from surveys.store import ResponseStore
+from surveys.content.library import ContentLibrary, load_content
+from surveys.storage.files import MemoryShelf
+from surveys.storage.responses import ResponseStore
 
 
 @pytest.fixture(scope="session")
@@ -28,10 +28,11 @@ def content_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=["memory", "json"])
 def store(request: pytest.FixtureRequest, tmp_path: Path):
-    """The same store tests run against TinyDB's memory storage and our atomic JSON files."""
-    if request.param == "memory":
-        s = ResponseStore(tmp_path / "data", storage=MemoryStorage)
-    else:
-        s = ResponseStore(tmp_path / "data")
+    """The same store tests run against a shelf in memory and our atomic JSON files on disk.
+
+    Both go through every line of the store: only the shelf underneath differs.
+    """
+    shelf = MemoryShelf() if request.param == "memory" else None
+    s = ResponseStore(tmp_path / "data", shelf=shelf)
     yield s
     s.close()

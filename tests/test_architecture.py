@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import content as shipped
-from kiosk.cli import build_parser
-from surveys.content import load_yaml
+from kiosk.cli.main import build_parser
+from surveys.content.source import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ["surveys", "exports", "content"]
@@ -67,7 +67,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_every_face_a_content_file_may_name_has_a_picture():
-    from kiosk.theme import FACE_ICON
+    from kiosk.ui.theme import FACE_ICON
     from surveys.model import FACE_ICONS
 
     assert set(FACE_ICONS) == set(FACE_ICON)

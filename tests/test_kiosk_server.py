@@ -8,23 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.server import KioskServer
-from surveys.aup import Signature, Signer
+from kiosk.ui.services import KioskServices
+from surveys.agreements.aup import Signature, Signer
+from surveys.agreements.keys import make_key_pair
+from surveys.agreements.store import SignatureStore
 from surveys.idle import IdlePolicy
-from surveys.keys import make_key_pair
-from surveys.settings import KioskSettings, save_settings
-from surveys.signatures import SignatureStore
-from surveys.store import ResponseStore
+from surveys.storage.responses import ResponseStore
+from surveys.storage.settings import KioskSettings, save_settings
 
 
 @pytest.fixture
 def server(library) -> Iterator:
     opened: list[SignatureStore] = []
 
-    def make(data: Path, library, public_key: str | None) -> KioskServer:
+    def make(data: Path, library, public_key: str | None) -> KioskServices:
         save_settings(data, KioskSettings(mode="aup", public_key=public_key))
         opened.append(SignatureStore(data))
-        return KioskServer(
+        return KioskServices(
             library=library,
             store=ResponseStore(data, writer=False),
             data_dir=data,

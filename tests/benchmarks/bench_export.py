@@ -19,8 +19,8 @@ from pathlib import Path
 import content as shipped
 from exports.aggregate import rows_from, tally_folder
 from exports.suppress import suppress
-from surveys.archive import load_texts
-from surveys.content import load_content
+from surveys.content.library import load_content
+from surveys.storage.texts import load_texts
 
 ESAFETY = str(Path(sys.executable).parent / "esafety")
 

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import content as shipped
-from surveys.bundle import make_bundle
-from surveys.content import load_content
+from surveys.content.library import load_content
 from surveys.demo import demo_responses
-from surveys.hub import Hub
+from surveys.sync.bundle import make_bundle
+from surveys.sync.hub import Hub
 from surveys.terms import academic_year, term_of
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from tinydb import TinyDB
 
 import content as shipped
-from surveys.content import load_content
+from surveys.content.library import load_content
 from surveys.demo import demo_responses
 from surveys.model import AgeBand, Response, Term
-from surveys.store import ResponseStore
+from surveys.storage.responses import ResponseStore
 
 
 def same_term(rs: list[Response]) -> list[Response]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys.settings import KioskSettings, PinHash, save_settings
+from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
 pytestmark = pytest.mark.browser
 PIN = "2468"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from surveys.model import AgeBand
-from surveys.settings import KioskSettings, PinHash, save_settings
+from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
 pytestmark = pytest.mark.browser
 PIN = "2468"

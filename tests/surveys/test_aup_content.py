@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from surveys.aup import Signer
-from surveys.aup_content import changed_without_new_version, remember_texts
-from surveys.content import check_content, load_content
-from surveys.errors import Code, Severity
+from surveys.agreements.aup import Signer
+from surveys.content.aups import changed_without_new_version, remember_texts
+from surveys.content.errors import Code, Severity
+from surveys.content.library import check_content, load_content
 
 
 def test_the_shipped_agreements_load_with_no_problems(library):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import content as shipped
-from surveys.content import check_content, load_content
-from surveys.errors import Code, ContentError, Severity
+from surveys.content.errors import Code, ContentError, Severity
+from surveys.content.library import check_content, load_content
 from surveys.model import AgeBand, Audience
 
 

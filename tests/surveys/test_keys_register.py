@@ -15,15 +15,16 @@ import pytest
 
 from exports.register import build_register, not_signed, read_class_list, register_csv
 from exports.tables import neutralise
-from surveys.aup import Aup, AupRef, Signature, Signer
-from surveys.keys import (
+from surveys.agreements.aup import Aup, AupRef, Signature, Signer
+from surveys.agreements.keys import (
     BadPublicKey,
     WrongPassphrase,
     make_key_pair,
     open_private_key,
     parse_public_key,
 )
-from surveys.signatures import SignatureStore, open_signatures, seal_signature
+from surveys.agreements.sealing import open_signatures, seal_signature
+from surveys.agreements.store import SignatureStore
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from surveys.keys import make_key_pair, open_private_key
-from surveys.signatures import SignatureStore, open_signatures
+from surveys.agreements.keys import make_key_pair, open_private_key
+from surveys.agreements.sealing import open_signatures
+from surveys.agreements.store import SignatureStore
 
 WRITER = r"""
 import datetime as dt, sys, uuid
 from pathlib import Path
-from surveys.aup import AupRef, Signature
-from surveys.keys import parse_public_key
-from surveys.signatures import SignatureStore, seal_signature
+from surveys.agreements.aup import AupRef, Signature
+from surveys.agreements.keys import parse_public_key
+from surveys.agreements.sealing import seal_signature
+from surveys.agreements.store import SignatureStore
 public = parse_public_key(Path(sys.argv[2]).read_text())
 store = SignatureStore(Path(sys.argv[1]))
 print("ready", flush=True)

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from surveys.aup import Signer
+from surveys.agreements.aup import Signer
+from surveys.agreements.signing import AgreementLibrary, SigningFlow, SigningStep
 from surveys.clock import FakeClock
 from surveys.flow import FlowError
-from surveys.signing import AgreementLibrary, SigningFlow, SigningStep
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from surveys.model import AgeBand, Response, Term
-from surveys.store import SHARDS, ResponseConflict, ResponseStore, StoreBusy
+from surveys.storage.files import ResponseConflict, StoreBusy
+from surveys.storage.responses import SHARDS, ResponseStore
 
 
 def make(n: int = 0, *, term: Term = Term.AUTUMN, answer: str = "yes", rid: str | None = None):

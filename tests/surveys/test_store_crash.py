@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from surveys.store import ResponseStore
+from surveys.storage.responses import ResponseStore
 
 WRITER = r"""
 import sys, uuid
 from pathlib import Path
 from surveys.model import Response
-from surveys.store import ResponseStore
+from surveys.storage.responses import ResponseStore
 store = ResponseStore(Path(sys.argv[1]))
 print("ready", flush=True)
 while True:

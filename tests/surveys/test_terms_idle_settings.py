@@ -9,7 +9,7 @@ import pytest
 from surveys.clock import FakeClock
 from surveys.idle import IdlePolicy, IdleState, IdleTimer
 from surveys.model import Term
-from surveys.settings import PinGuard, PinHash, load_settings, valid_pin
+from surveys.storage.settings import PinGuard, PinHash, load_settings, valid_pin
 from surveys.terms import academic_year, easter_sunday, term_of
 
 

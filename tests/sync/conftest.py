@@ -99,7 +99,7 @@ def kiosk_folder(tmp_path: Path, kiosk_id: str, responses: int, seed: int) -> Pa
         "--kiosk", kiosk_id,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    from surveys.settings import KioskSettings, save_settings
+    from surveys.storage.settings import KioskSettings, save_settings
 
     save_settings(data, KioskSettings(kiosk_id=kiosk_id))
     return data

@@ -22,7 +22,7 @@ def kiosk_records(data: Path) -> set[str]:
 @pytest.mark.slow
 def test_killing_the_hub_mid_push_loses_nothing_and_duplicates_nothing(tmp_path, hubs):
     kiosk = tmp_path / "kiosk-hall"
-    from surveys.settings import KioskSettings, save_settings
+    from surveys.storage.settings import KioskSettings, save_settings
 
     save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall"))
     hub = hubs("hub").start()
@@ -68,7 +68,7 @@ def test_a_hub_that_dies_at_the_worst_moment_finishes_the_import_on_restart(
     tmp_path, hubs, crash_at
 ):
     kiosk = tmp_path / "kiosk-hall"
-    from surveys.settings import KioskSettings, save_settings
+    from surveys.storage.settings import KioskSettings, save_settings
 
     save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall"))
     hub = hubs("hub").start()

@@ -8,10 +8,10 @@ import secrets
 import pytest
 from conftest import esafety, kiosk_folder
 
-from surveys.bundle import BundleRefused, make_bundle
-from surveys.hub import Hub
 from surveys.model import Response
-from surveys.pairing import code_key, proof
+from surveys.sync.bundle import BundleRefused, make_bundle
+from surveys.sync.hub import Hub
+from surveys.sync.pairing import code_key, proof
 
 
 def request(port: int, method: str, path: str, body: bytes = b"", headers=None):

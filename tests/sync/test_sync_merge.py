@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import esafety, files_snapshot, hub_contents, kiosk_folder
 
-from surveys.bundle import MAGIC
+from surveys.sync.bundle import MAGIC
 
 KIOSKS = ["kiosk-hall", "kiosk-trolley-a", "kiosk-trolley-b"]
 
@@ -138,9 +138,9 @@ def test_bad_bundles_and_replayed_pushes_are_refused_whole_and_change_nothing(tm
 RECORDER = r"""
 import json, sys
 from pathlib import Path
-from surveys.settings import load_settings
-from surveys.store import ResponseStore
-from surveys.sync import KioskSync
+from surveys.storage.settings import load_settings
+from surveys.storage.responses import ResponseStore
+from surveys.sync.outbox import KioskSync
 data = Path(sys.argv[1])
 class Recorder:
     def post(self, url, body, headers):
@@ -183,9 +183,10 @@ def _send(url: str, recorded: dict) -> tuple[int, str]:
 SEAL_ONE = r"""
 import datetime as dt, sys, uuid
 from pathlib import Path
-from surveys.aup import AupRef, Signature
-from surveys.keys import parse_public_key
-from surveys.signatures import SignatureStore, seal_signature
+from surveys.agreements.aup import AupRef, Signature
+from surveys.agreements.keys import parse_public_key
+from surveys.agreements.sealing import seal_signature
+from surveys.agreements.store import SignatureStore
 data, public = Path(sys.argv[1]), parse_public_key(Path(sys.argv[2]).read_text())
 s = Signature(id=uuid.uuid4().hex, aup=AupRef(id="aup-staff", version=1, content_hash="h"),
               signer="staff", signed_on=dt.date(2026, 11, 23), kiosk_id=sys.argv[3],
@@ -232,8 +233,8 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
 def test_a_kiosk_id_can_never_name_a_folder_outside_the_store(tmp_path):
     import secrets as random_secrets
 
-    from surveys.bundle import BundleRefused, make_bundle
-    from surveys.hub import Hub
+    from surveys.sync.bundle import BundleRefused, make_bundle
+    from surveys.sync.hub import Hub
 
     hub = Hub(tmp_path / "hub")
     secret = random_secrets.token_bytes(32)

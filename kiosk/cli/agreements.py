@@ -1,0 +1,141 @@
+"""``esafety keys`` and ``esafety register``: the school's key pair and the AUP register.
+
+The private key is asked for on the lead's own machine only. The passphrase is
+read from the terminal, or from ``ESAFETY_PASSPHRASE`` for scripts (and tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kiosk.cli.common import ask_passphrase, content_dir
+
+__all__ = ["add_parsers"]
+
+
+def cmd_keys_init(args: argparse.Namespace) -> int:
+    from exports.qr import qr_png
+    from surveys.agreements.keys import (
+        KeyProblem,
+        fingerprint,
+        make_key_pair,
+        parse_public_key,
+        public_key_text,
+    )
+    from surveys.storage.files import write_bytes_atomic
+
+    passphrase = ask_passphrase("Choose a passphrase for the school's private key: ", confirm=True)
+    try:
+        private, public = make_key_pair(Path(args.out), passphrase)
+    except KeyProblem as exc:
+        print(f"esafety keys init: {exc}", file=sys.stderr)
+        return 1
+    text = public.read_text(encoding="utf-8").strip()
+    qr = public.with_name("school-public-key.png")
+    write_bytes_atomic(qr, qr_png(public_key_text(parse_public_key(text))))
+
+    print(f"private key (keep it on this machine, never on a kiosk): {private}")
+    print(f"public key for the kiosks: {public}  (and as a QR code: {qr})")
+    print(f"\n  {text}\n\nfingerprint: {fingerprint(parse_public_key(text))}")
+    print(
+        "Install it on each kiosk: Staff → Signing key (paste the text above), or "
+        f"`esafety keys install --data DIR {public}`. Keep the passphrase safe: without it "
+        "nobody can read the signatures."
+    )
+    return 0
+
+
+def cmd_keys_install(args: argparse.Namespace) -> int:
+    from surveys.agreements.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
+    from surveys.storage.settings import load_settings, save_settings
+
+    source = Path(args.public_key)
+    text = source.read_text(encoding="utf-8") if source.is_file() else args.public_key
+    try:
+        raw = parse_public_key(text)
+    except KeyProblem as exc:
+        print(f"esafety keys install: {exc}", file=sys.stderr)
+        return 1
+    data = Path(args.data)
+    settings = load_settings(data).model_copy(update={"public_key": public_key_text(raw)})
+    save_settings(data, settings)
+    print(f"installed the school public key {fingerprint(raw)} for the kiosk data in {data}")
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from exports import register as reg
+    from surveys.agreements.keys import KeyProblem, open_private_key
+    from surveys.agreements.sealing import open_signatures
+    from surveys.agreements.store import SignatureStore
+    from surveys.content.errors import ContentError
+    from surveys.content.library import load_content
+    from surveys.storage.files import write_bytes_atomic
+
+    out = Path(args.out)
+    try:
+        library = load_content(content_dir(args.content))
+        class_list = reg.read_class_list(Path(args.class_list)) if args.class_list else None
+        key = open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
+        store = SignatureStore(Path(args.data), writer=False)
+        if not store.exists():
+            raise KeyProblem(
+                f"{args.data} holds no signed agreements (no signatures/ folder): "
+                "is this the kiosk's --data folder?"
+            )
+        records = list(store.records())
+        signatures = open_signatures(records, key)
+    except (KeyProblem, reg.ClassListError, ContentError) as exc:
+        print(f"esafety register: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    today = dt.date.today()  # a new version counts from its effective date
+    rows = reg.build_register(signatures, library.aups, library.school, today)
+    pupils = reg.not_signed(class_list, signatures, library.aups, today) if class_list else None
+    csv_path = out if out.suffix == ".csv" else out.with_suffix(".csv")
+    html_path = csv_path.with_suffix(".html")
+    write_bytes_atomic(csv_path, reg.register_csv(rows))
+    written = [csv_path]
+    if pupils is not None:
+        status = csv_path.with_name(csv_path.stem + "-class-list.csv")
+        write_bytes_atomic(status, reg.status_csv(pupils))
+        written.append(status)
+    write_bytes_atomic(
+        html_path, reg.register_html(library.school, rows, pupils, today.isoformat())
+    )
+    written.append(html_path)
+    old = sum(r.status != reg.CURRENT for r in rows)
+    print(f"{len(rows)} signature(s), {old} of an out-of-date version.")
+    if pupils is not None:
+        missing = sum(
+            p.pupil_agreement != "signed" or p.parent_agreement != "signed" for p in pupils
+        )
+        print(
+            f"{missing} of {len(pupils)} pupil(s) on the class list lack a current "
+            "pupil or parent agreement."
+        )
+    print("Wrote " + ", ".join(str(p) for p in written) + " (personal data: keep them secure).")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    k = sub.add_parser("keys", help="the school's key pair for sealing signatures")
+    ksub = k.add_subparsers(dest="keys_command", required=True)
+    init = ksub.add_parser("init", help="make the key pair (on the lead's machine)")
+    init.add_argument("--out", required=True, help="folder for the key files")
+    init.set_defaults(func=cmd_keys_init)
+    inst = ksub.add_parser("install", help="give a kiosk data folder the school's public key")
+    inst.add_argument("--data", required=True, help="the kiosk's data folder")
+    inst.add_argument("public_key", help="school-public-key.txt, or the key text itself")
+    inst.set_defaults(func=cmd_keys_install)
+
+    r = sub.add_parser("register", help="who signed which agreement (needs the private key)")
+    r.add_argument("--data", required=True, help="data folder holding the signatures")
+    r.add_argument("--key", required=True, help="school-private-key.json")
+    r.add_argument("--out", required=True, help="register file (.csv; an .html is written too)")
+    r.add_argument("--class-list", help="CSV with name and class columns: who has not signed")
+    r.add_argument("--content", help="content folder (default: the shipped content)")
+    r.set_defaults(func=cmd_register)

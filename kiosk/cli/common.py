@@ -1,0 +1,44 @@
+"""What every ``esafety`` sub-command shares: the content folder, this computer's address,
+the passphrase prompt, and the kiosk's default port."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import sys
+from pathlib import Path
+
+import content as shipped_content
+
+__all__ = ["DEFAULT_PORT", "ask_passphrase", "content_dir", "lan_address"]
+
+DEFAULT_PORT = 8550
+
+
+def content_dir(value: str | None) -> Path:
+    """The content folder given with ``--content``, or the shipped sample content."""
+    return Path(value) if value else shipped_content.SHIPPED_DIR
+
+
+def lan_address() -> str:
+    """This computer's address on the school network, for tablets to type."""
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "this-computer"
+
+
+def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    """The private key's passphrase: from ``ESAFETY_PASSPHRASE`` (scripts), else asked for."""
+    given = os.environ.get("ESAFETY_PASSPHRASE")
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise SystemExit(
+            "esafety: no terminal to ask for the passphrase; set ESAFETY_PASSPHRASE instead"
+        )
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != first:
+        raise SystemExit("esafety: the two passphrases are different; nothing was made")
+    return first

@@ -1,0 +1,124 @@
+"""``esafety export``: trends, tables and the evidence pack, with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from kiosk.cli.common import ask_passphrase, content_dir
+
+__all__ = ["add_parser"]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from exports.export import write_export
+    from exports.report import build_report
+    from exports.suppress import MIN_NORMAL, MIN_SENSITIVE, Thresholds
+    from surveys.content.errors import ContentError
+    from surveys.content.library import load_content
+
+    data, out = Path(args.data), Path(args.out)
+    if not (data / "responses").is_dir():
+        print(f"esafety export: {data} holds no responses (no responses/ folder)", file=sys.stderr)
+        return 1
+    try:
+        library = load_content(content_dir(args.content))
+        if args.min_count < MIN_NORMAL or args.min_count_sensitive < MIN_SENSITIVE:
+            raise ValueError(
+                f"--min-count can only be raised (at least {MIN_NORMAL}), and "
+                f"--min-count-sensitive too (at least {MIN_SENSITIVE}): smaller numbers "
+                "could let someone work out what one child answered"
+            )
+        thresholds = Thresholds(args.min_count, max(args.min_count, args.min_count_sensitive))
+    except ContentError as exc:
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 2
+    aup = None
+    if args.key:
+        aup = _aup_coverage(args, data, library)
+        if aup is None:
+            return 1
+    started = time.perf_counter()
+    bar = tqdm(total=None, unit=" steps", file=sys.stderr, disable=args.quiet, leave=False)
+
+    def step(what: str) -> None:
+        bar.set_description(what[:40].ljust(40))
+        bar.update(1)
+
+    try:
+        report = build_report(
+            data,
+            library,
+            since_year=args.from_year,
+            thresholds=thresholds,
+            progress=step,
+            workers=min(2, os.cpu_count() or 1),
+        )
+        bar.total = bar.n + len(report.charts) + 2  # now the rest is known
+        bar.refresh()
+        written = write_export(report, out, aup=aup, progress=step)
+    except ValueError as exc:  # a damaged shard names itself
+        bar.close()
+        print(f"esafety export: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    took = time.perf_counter() - started
+    for (qid, content_hash), n in sorted(report.missing.items()):
+        print(
+            f"warning: {n} responses to {qid} were answered on a version of it that this "
+            f"folder has no copy of (questionnaire-texts/{qid}-…-{content_hash[:16]}.json), "
+            "so they are left out. Copy questionnaire-texts/ from the kiosk that collected them.",
+            file=sys.stderr,
+        )
+    print(
+        f"{report.responses} responses (this number stays on this computer), "
+        f"{len(report.periods)} terms, "
+        f"{len(report.charts)} charts; {len(written)} files in {out} ({took:.1f} s)"
+    )
+    print(f"Evidence pack: {out / 'evidence-pack.pdf'}")
+    return 0
+
+
+def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignore[no-untyped-def]
+    from exports.register import coverage_by_year
+    from surveys.agreements.keys import KeyProblem, open_private_key
+    from surveys.agreements.sealing import open_signatures
+    from surveys.agreements.store import SignatureStore
+
+    try:
+        key = open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
+        store = SignatureStore(data, writer=False)
+        signatures = open_signatures(list(store.records()), key) if store.exists() else []
+    except KeyProblem as exc:
+        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+        return None
+    return coverage_by_year(signatures, library.aups, library.school, dt.date.today())
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    e = sub.add_parser("export", help="trend charts, CSV tables and the PDF evidence pack")
+    e.add_argument("--data", required=True, help="data folder (a kiosk's, or the hub's)")
+    e.add_argument("--out", required=True, help="folder to write into")
+    e.add_argument(
+        "--from", dest="from_year", type=int, help="first academic year to include, e.g. 2024"
+    )
+    e.add_argument("--min-count", type=int, default=5, help="smallest count shown (default 5)")
+    e.add_argument(
+        "--min-count-sensitive",
+        type=int,
+        default=10,
+        help="smallest count shown for sensitive questions (default 10)",
+    )
+    e.add_argument("--key", help="school-private-key.json: add AUP coverage to the evidence pack")
+    e.add_argument("--content", help="content folder (default: the shipped content)")
+    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.set_defaults(func=cmd_export)

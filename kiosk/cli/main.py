@@ -1,0 +1,38 @@
+"""The ``esafety`` command: one parser, one sub-command module per group.
+
+run.py         kiosk, content check, stats, demo-data
+agreements.py  keys, register
+export.py      export
+sync.py        bundle, hub, sync
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.cli import agreements, export, run
+from kiosk.cli import sync as sync_commands
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="esafety", description="E-Safety Kiosk: online-safety questionnaires for schools."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run.add_parsers(sub)
+    agreements.add_parsers(sub)
+    export.add_parser(sub)
+    sync_commands.add_parsers(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""``esafety kiosk``, ``esafety content check``, ``esafety stats`` and ``esafety demo-data``.
+
+Only ``esafety kiosk`` imports Flet (when it starts serving); the others run on the core alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kiosk.cli.common import DEFAULT_PORT, content_dir, lan_address
+from surveys.agreements.store import SignatureStore
+from surveys.content.errors import ContentError, Severity
+from surveys.content.library import check_content, load_content
+from surveys.storage.files import StoreBusy
+from surveys.storage.layout import DataFolder
+from surveys.storage.responses import ResponseStore
+
+__all__ = ["add_parsers"]
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from surveys.idle import IdlePolicy
+
+    try:
+        library = load_content(content_dir(args.content))
+    except ContentError as exc:
+        print("The kiosk cannot start: its content folder has errors.\n", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        idle = IdlePolicy(args.idle_warn, args.idle_reset, args.thanks_reset)
+    except ValueError as exc:
+        print(f"esafety kiosk: {exc}", file=sys.stderr)
+        return 2
+    if DataFolder(Path(args.data)).is_hub():
+        print(
+            f"esafety kiosk: {args.data} is the hub's data folder; give the kiosk its own",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        store = ResponseStore(Path(args.data))
+        signatures = SignatureStore(Path(args.data))
+    except StoreBusy as exc:
+        print(f"esafety kiosk: {exc}", file=sys.stderr)
+        return 1
+    if args.desktop:
+        print(
+            "esafety kiosk: --desktop needs the Flet desktop client, which is not installed "
+            "and cannot be downloaded offline; use the web kiosk (the default).",
+            file=sys.stderr,
+        )
+        return 1
+
+    from kiosk.ui.app import serve
+    from kiosk.ui.services import KioskServices
+
+    shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else lan_address()
+    address = f"http://{shown_host}:{args.port}/"
+    server = KioskServices(
+        library=library,
+        store=store,
+        data_dir=Path(args.data),
+        idle=idle,
+        signatures=signatures,
+        sync_every=args.sync_every,
+        address=address if args.host not in ("127.0.0.1", "localhost") else "",
+    )
+    for item in library.unavailable:
+        print(f"warning: {item.file} is unavailable: {item.problems[0]}", file=sys.stderr)
+    print(f"E-Safety Kiosk: serving {address}  (data: {args.data}; Ctrl+C stops)", flush=True)
+    try:
+        serve(server, host=args.host, port=args.port)
+    finally:
+        store.close()
+        signatures.close()
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    folder = content_dir(args.dir)
+    _library, problems = check_content(folder)
+    errors = [p for p in problems if p.severity == Severity.ERROR]
+    for p in problems:
+        print(p)
+    print(f"\n{folder}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    return 1 if errors else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    data = Path(args.data)
+    folder = DataFolder(data)
+    if not folder.responses.is_dir() and not folder.is_kiosk():
+        print(f"esafety stats: {data} holds no kiosk data", file=sys.stderr)
+        return 1
+    counts = ResponseStore(data, writer=False).counts(answers=args.answers)
+    # Sealed: this machine can count signed agreements, never read them.
+    sig_records = list(SignatureStore(data, writer=False).records())
+    counts["signed_agreements"] = len(sig_records)
+    kiosks_file = folder.hub_kiosks
+    if kiosks_file.is_file():  # a hub: per kiosk, what arrived and when it was last seen
+        paired = json.loads(kiosks_file.read_text(encoding="utf-8"))
+        ids = sorted(set(paired) | set(counts["by_kiosk"]) | {s.kiosk_id for s in sig_records})
+        counts["hub_kiosks"] = {
+            k: {
+                "responses": counts["by_kiosk"].get(k, 0),
+                "signed_agreements": sum(s.kiosk_id == k for s in sig_records),
+                "paired": k in paired,
+                "last_seen": (paired.get(k) or {}).get("last_seen"),
+            }
+            for k in ids
+        }
+    if args.json:
+        print(json.dumps(counts, indent=2))
+        return 0
+    print(f"{counts['responses']} responses in {data}")
+    print(f"{counts['signed_agreements']} signed agreements (sealed; see `esafety register`)")
+    for key in ("by_questionnaire", "by_band", "by_term", "by_kiosk"):
+        print(f"\n{key.removeprefix('by_')}:")
+        for name, n in counts[key].items():
+            print(f"  {name:30} {n}")
+    for kiosk, seen in counts.get("hub_kiosks", {}).items():
+        print(
+            f"\nhub: {kiosk}: {seen['responses']} responses, {seen['signed_agreements']} signed "
+            f"agreements, last seen {seen['last_seen'] or 'never'}"
+            + ("" if seen["paired"] else " (not paired)")
+        )
+    for questionnaire, per_q in counts.get("answers", {}).items():
+        print(f"\nanswers to {questionnaire}:")
+        for qid, tally in per_q.items():
+            print(f"  {qid:30} " + ", ".join(f"{k}: {v}" for k, v in tally.items()))
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from surveys.demo import write_demo_data
+
+    try:
+        library = load_content(content_dir(args.content))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        with ResponseStore(Path(args.data)) as store:
+            kiosks = [args.kiosk] if args.kiosk else None
+            written = write_demo_data(
+                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks
+            )
+    except StoreBusy as exc:
+        print(f"esafety demo-data: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {written} synthetic responses to {args.data}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    k = sub.add_parser("kiosk", help="serve the kiosk web UI (offline)")
+    k.add_argument("--data", required=True, help="folder for this kiosk's saved data")
+    k.add_argument("--content", help="content folder (default: the shipped content)")
+    k.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="127.0.0.1 (this computer only) or 0.0.0.0 (tablets on the LAN)",
+    )
+    k.add_argument("--port", type=int, default=DEFAULT_PORT)
+    k.add_argument("--idle-warn", type=float, default=90.0, help="seconds before 'still there?'")
+    k.add_argument("--idle-reset", type=float, default=120.0, help="seconds before reset")
+    k.add_argument(
+        "--thanks-reset", type=float, default=30.0, help="seconds the thank-you screen stays"
+    )
+    k.add_argument(
+        "--sync-every", type=float, default=300.0, help="seconds between pushes to the hub"
+    )
+    k.add_argument("--desktop", action="store_true", help="use the Flet desktop client")
+    k.set_defaults(func=cmd_kiosk)
+
+    c = sub.add_parser("content", help="work with content folders")
+    csub = c.add_subparsers(dest="content_command", required=True)
+    check = csub.add_parser("check", help="validate a content folder; exit 1 on errors")
+    check.add_argument("dir", nargs="?", help="content folder (default: the shipped content)")
+    check.set_defaults(func=cmd_content_check)
+
+    st = sub.add_parser("stats", help="counts of what a data folder holds")
+    st.add_argument("--data", required=True)
+    st.add_argument("--json", action="store_true", help="print JSON")
+    st.add_argument(
+        "--answers",
+        action="store_true",
+        help="also count each option chosen, per question (local, unsuppressed)",
+    )
+    st.set_defaults(func=cmd_stats)
+
+    d = sub.add_parser("demo-data", help="write synthetic anonymised responses")
+    d.add_argument("--data", required=True)
+    d.add_argument("--responses", type=int, required=True)
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument(
+        "--kiosk", help="write every response as this kiosk id (default: three demo kiosks)"
+    )
+    d.add_argument("--content", help="content folder (default: the shipped content)")
+    d.set_defaults(func=cmd_demo_data)

@@ -1,0 +1,118 @@
+"""``esafety hub``: the lead's hub on the school network (FastAPI on uvicorn).
+
+FastAPI and uvicorn come with flet-web already; FastAPI turns a body that is not
+JSON, or a missing header, into a clear 4xx without hand-written parsing. Handlers
+are plain ``def``: FastAPI runs them in a worker thread, so a merge (which waits
+for the disk) never stalls another kiosk's request.
+
+    GET  /        the pairing page (QR code and text) and per-kiosk figures; this computer only
+    POST /pair    a kiosk proves it knows a live pairing code and gets its secret (sealed)
+    POST /push    an authenticated, numbered batch of records
+    GET  /health  for kiosks to check the hub is there
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, StringConstraints
+
+from exports.qr import qr_png
+from surveys.model import KioskId
+from surveys.sync.bundle import BundleRefused
+from surveys.sync.hub import Hub
+from surveys.sync.pairing import pairing_text
+
+__all__ = ["make_app"]
+
+MAX_BODY = 64 * 1024 * 1024
+
+
+class PairRequest(BaseModel):
+    kiosk_id: KioskId
+    proof: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+def make_app(hub: Hub, public_url: str) -> FastAPI:
+    app = FastAPI(title="E-Safety Kiosk hub", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"ok": True}
+
+    @app.get("/", response_class=HTMLResponse)
+    def pairing_page(request: Request) -> str:
+        # The computer itself only: by its address, and by the name the browser used
+        # (a web page cannot then reach it through a rebound DNS name).
+        host = (request.headers.get("host") or "").rsplit(":", 1)[0]
+        if (
+            request.client is None
+            or request.client.host not in ("127.0.0.1", "::1")
+            or host not in ("127.0.0.1", "localhost", "[::1]")
+        ):
+            raise HTTPException(403, "the pairing page opens only on the hub computer itself")
+        code = hub.new_pairing_code()
+        text = pairing_text(public_url, code)
+        qr = base64.b64encode(qr_png(text)).decode()
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td><td>{v['responses']}</td>"
+            f"<td>{v['signed_agreements']}</td>"
+            f"<td>{html.escape(str(v['last_seen'] or '—'))}</td></tr>"
+            for k, v in hub.kiosk_stats().items()
+        )
+        return (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>Pair a kiosk</title><style>body{font-family:sans-serif;margin:2em;"
+            "color:#1B2733;max-width:50em}code{font-size:1.6em;background:#DCEBF7;padding:.2em}"
+            "td,th{padding:.3em .8em;border-bottom:1px solid #B7C7D6;text-align:left}</style>"
+            "</head><body><h1>Pair a kiosk with this hub</h1>"
+            "<p>On the kiosk: Staff, then <b>Pair with the hub</b>. Scan this code or type "
+            "the text below. It works once, for 10 minutes; reload for a new one.</p>"
+            f"<img alt='Pairing QR code' src='data:image/png;base64,{qr}' width='260'>"
+            f"<p><code>{html.escape(text)}</code></p>"
+            "<h2>Kiosks</h2><table><tr><th>kiosk</th><th>responses</th>"
+            f"<th>signed agreements</th><th>last seen</th></tr>{rows}</table></body></html>"
+        )
+
+    @app.post("/pair")
+    def pair(request: PairRequest) -> dict[str, str]:
+        try:
+            return {"sealed_secret": hub.pair(request.kiosk_id, request.proof)}
+        except BundleRefused as exc:
+            raise HTTPException(403, str(exc)) from None
+
+    @app.post("/push")
+    async def push(
+        request: Request,
+        x_esafety_kiosk: str = Header(),
+        x_esafety_counter: int = Header(),
+        x_esafety_mac: str = Header(),
+    ) -> dict[str, Any]:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            raise HTTPException(413, "too large: push in smaller batches")
+        chunks, size = [], 0
+        async for chunk in request.stream():  # never more than MAX_BODY in memory
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise HTTPException(413, "too large: push in smaller batches")
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        try:
+            result = await anyio.to_thread.run_sync(
+                hub.import_push, x_esafety_kiosk, x_esafety_counter, x_esafety_mac, body
+            )
+        except BundleRefused as exc:
+            raise HTTPException(403, str(exc)) from None
+        return {
+            "added": result.added,
+            "already": result.already,
+            "signatures_added": result.signatures_added,
+        }
+
+    return app

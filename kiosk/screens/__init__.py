@@ -1,1 +1,0 @@
-"""Screen builders: each takes the session (and what it shows) and returns controls."""

@@ -1,0 +1,155 @@
+"""The narrow host a screen talks to: attributes down, messages up.
+
+A screen module is a set of functions ``build_*(host, …) -> list[ft.Control]``.
+It reads what it shows from the arguments and from small frozen snapshots
+(:class:`KioskView`, :class:`StaffView`), and it reports what the person did
+by calling one :class:`Host` message per action. It never touches the
+session's state, the services, the stores or the disk, and screens never call
+each other. :class:`~kiosk.ui.session.PupilSession` is the one real host; its
+messages do the work (slow work off the UI loop) and redraw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from surveys.agreements.signing import SigningFlow
+from surveys.content.errors import ContentProblem, Unavailable
+from surveys.flow import QuestionnaireFlow
+from surveys.model import AgeBand, HelpRoute, Questionnaire, SchoolProfile, YearGroup
+
+__all__ = ["Handler", "Host", "KioskView", "StaffView", "SyncView"]
+
+#: What Flet calls when a control is used.
+Handler = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class KioskView:
+    """What this kiosk offers right now (the start screen and the signing screens read it)."""
+
+    school: SchoolProfile
+    offers_survey: bool
+    offers_agreements: bool
+    #: Staff have chosen a band, or parents.
+    is_set_up: bool
+    #: The questionnaire for that choice is there and passed its checks.
+    has_questionnaire: bool
+    parents: bool
+    #: The school's public key is installed and an agreement is ready to sign.
+    can_sign: bool
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """How sync with the lead's hub is going, for the staff screen."""
+
+    paired: bool
+    hub_url: str | None
+    last_sync: str | None
+    last_error: str | None
+    pending_responses: int
+    pending_signatures: int
+    #: One line about the last thing staff asked for (pair, sync now), or "".
+    message: str
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """Everything the staff settings screen shows, read once (off the UI loop) per visit."""
+
+    who_label: str
+    band: AgeBand | None
+    year_group: str | None
+    parents: bool
+    mode: str
+    #: The school's year groups in the chosen band.
+    year_groups: list[YearGroup]
+    total_responses: int
+    responses_this_term: int
+    signature_count: int
+    key_fingerprint: str | None
+    #: Agreements set aside because their text changed without a new version.
+    agreement_problems: list[ContentProblem]
+    #: Content files set aside, each with its problems.
+    unavailable: list[Unavailable]
+    warnings: int
+    #: The address tablets type, when serving the school network ("" on this computer only).
+    address: str
+    sync: SyncView
+
+
+class Host(Protocol):
+    """The calls a screen may make. Each message is one thing a person did."""
+
+    @property
+    def kiosk(self) -> KioskView: ...
+
+    @property
+    def message(self) -> str:
+        """One line of feedback for the screen being drawn (a wrong PIN, say), or ""."""
+        ...
+
+    def t(self, key: str, **values: Any) -> str:
+        """The kiosk's words (``content/strings``), with ``{placeholders}`` filled in."""
+        ...
+
+    def on(self, action: Callable[[], Any]) -> Handler:
+        """A handler that counts as activity (for the idle timer), then runs ``action``."""
+        ...
+
+    def on_async(self, action: Callable[[], Awaitable[Any]]) -> Handler: ...
+
+    def touch(self) -> None:
+        """Activity that is not a tap (typing, drawing): keeps the idle reset away."""
+        ...
+
+    def help_routes(self, questionnaire: Questionnaire | None) -> list[HelpRoute]: ...
+
+    # -- a pupil or parent ---------------------------------------------------------
+
+    def show_start(self) -> None: ...
+
+    def show_help(self) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def flow_action(self, action: Callable[[QuestionnaireFlow], Any]) -> Handler: ...
+
+    async def finish(self) -> None: ...
+
+    def begin_signing(self) -> None: ...
+
+    def signing_action(self, action: Callable[[SigningFlow], Any]) -> Handler: ...
+
+    async def confirm_signature(self) -> None: ...
+
+    def reset(self) -> None:
+        """Forget this person (answers, fields, strokes) and show the start screen."""
+        ...
+
+    # -- staff ----------------------------------------------------------------------
+
+    def show_staff(self) -> None: ...
+
+    async def choose_pin(self, pin: str, again: str) -> None: ...
+
+    async def unlock(self, pin: str) -> None: ...
+
+    async def choose_audience(self, band: AgeBand | None, year_group: str | None) -> None:
+        """Who answers here (``None`` = parents)."""
+        ...
+
+    async def choose_mode(self, mode: str) -> None: ...
+
+    async def install_key(self, text: str) -> None: ...
+
+    async def pair_with_hub(self, text: str) -> None: ...
+
+    async def sync_now(self) -> None: ...
+
+    async def show_trends(self) -> None: ...
+
+    def draw_settings(self) -> None: ...

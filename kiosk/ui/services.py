@@ -1,0 +1,205 @@
+"""The kiosk's services: content, stores, settings and sync, shared by every tablet.
+
+One :class:`KioskServices` per process. Sessions (one per tablet) ask it
+questions and hand it work; anything that touches the disk or the network is
+marked "blocking" and is called off the UI loop (``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from surveys.agreements.aup import Signature
+from surveys.agreements.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
+from surveys.agreements.sealing import seal_signature
+from surveys.agreements.signing import AgreementLibrary
+from surveys.agreements.store import SignatureStore
+from surveys.clock import Clock, SystemClock
+from surveys.content.aups import changed_without_new_version, remember_texts
+from surveys.content.errors import ContentProblem
+from surveys.content.library import ContentLibrary
+from surveys.idle import IdlePolicy
+from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire
+from surveys.storage.responses import ResponseStore
+from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
+from surveys.storage.texts import keep_texts
+from surveys.sync.outbox import KioskSync
+from surveys.terms import academic_year, term_of
+
+__all__ = ["KioskServices"]
+
+log = logging.getLogger("esafety.kiosk")
+
+
+@dataclass
+class KioskServices:
+    """One per process: content, store and settings, shared by every pupil session."""
+
+    library: ContentLibrary
+    store: ResponseStore
+    data_dir: Path
+    idle: IdlePolicy
+    address: str = ""
+    signatures: SignatureStore | None = None
+    #: Seconds between background pushes to the hub (when paired and something is waiting).
+    sync_every: float = 300.0
+    settings: KioskSettings = field(init=False)
+    sync: KioskSync = field(init=False)
+    agreements: AgreementLibrary = field(init=False)
+    #: Agreements set aside because their text changed without a new version.
+    agreement_problems: list[ContentProblem] = field(init=False)
+    clock: Clock = field(default_factory=SystemClock)
+    pins: PinGuard = field(default_factory=PinGuard)
+    _settings_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.settings = load_settings(self.data_dir)
+        aups = dict(self.library.aups)
+        self.agreement_problems = changed_without_new_version(aups, self.data_dir)
+        set_aside = {p.agreement_id for p in self.agreement_problems}
+        aups = {k: a for k, a in aups.items() if k not in set_aside}
+        remember_texts(aups, self.data_dir)
+        keep_texts(self.data_dir, self.library.questionnaires.values())
+        self.agreements = AgreementLibrary(aups)
+        self.sync = KioskSync(self.data_dir, self.settings.kiosk_id, self.store, self.signatures)
+        self._wake = threading.Event()
+
+    # -- sync with the lead's hub (a background thread; never the UI loop) ---------------
+
+    def start_sync(self) -> None:
+        threading.Thread(target=self._sync_loop, name="esafety-sync", daemon=True).start()
+
+    def _sync_loop(self) -> None:
+        wait = self.sync_every
+        while True:
+            self._wake.wait(wait)
+            self._wake.clear()
+            if not self.sync.paired:
+                wait = self.sync_every
+                continue
+            try:
+                self.sync.push_all()
+                wait = self.sync_every
+            except Exception as exc:  # unreachable, refused: back off, keep the records
+                log.info("sync failed (%s); trying again later", type(exc).__name__)
+                wait = min(max(wait, self.sync_every) * 2, 15 * 60.0)
+
+    def sync_now(self) -> int:
+        """Push everything waiting, now. Blocking: call off the UI loop."""
+        sent = self.sync.push_all()
+        self._wake.set()
+        return sent
+
+    def pair_with_hub(self, text: str) -> str:
+        """Pair with the hub (blocking: off the UI loop); then push what is waiting."""
+        url = self.sync.pair(text)
+        self._wake.set()
+        return url
+
+    # -- what the screens ask -------------------------------------------------
+
+    def questionnaire(self) -> Questionnaire | None:
+        """The questionnaire this kiosk is set up for, if it can run."""
+        s = self.settings
+        if s.audience == Audience.PARENTS:
+            return self.library.for_parents()
+        return self.library.for_band(s.band) if s.band else None
+
+    def is_set_up(self) -> bool:
+        return self.settings.audience == Audience.PARENTS or self.settings.band is not None
+
+    def help_routes(self, questionnaire: Questionnaire | None) -> list[HelpRoute]:
+        return self.library.routes_for(questionnaire, self.settings.band)
+
+    def who_label(self) -> str:
+        s, t = self.settings, self.library.strings
+        if s.audience == Audience.PARENTS:
+            return t.get("staff_parents_choice")
+        if s.band is None:
+            return "—"
+        year = next((g.name for g in self.library.school.year_groups if g.id == s.year_group), None)
+        return f"{s.band.label} ({year})" if year else s.band.label
+
+    def offers_survey(self) -> bool:
+        return self.settings.mode in ("survey", "both")
+
+    def offers_agreements(self) -> bool:
+        return self.settings.mode in ("aup", "both")
+
+    def can_sign(self) -> bool:
+        """Signatures need the school's public key (to seal them) and at least one agreement."""
+        return (
+            self.signatures is not None
+            and self.public_key() is not None
+            and bool(self.agreements.signers())
+        )
+
+    def public_key(self) -> bytes | None:
+        """The installed key, or None if there is none or it is damaged (then: no signing)."""
+        try:
+            return parse_public_key(self.settings.public_key) if self.settings.public_key else None
+        except KeyProblem:
+            return None
+
+    def key_fingerprint(self) -> str | None:
+        key = self.public_key()
+        return fingerprint(key) if key else None
+
+    def save_signature(self, signature: Signature) -> None:
+        """Seal to the school's key, then store durably. Blocking: call off the UI loop."""
+        key = self.public_key()
+        if self.signatures is None or key is None:
+            raise RuntimeError("no school public key: signatures cannot be collected")
+        sealed = seal_signature(signature, key)
+        self.signatures.save(sealed)
+
+    def signature_count(self) -> int:
+        """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
+        return self.signatures.count() if self.signatures else 0
+
+    def counts(self) -> tuple[int, int]:
+        """(all responses, responses this term) saved in this data folder. Slow-ish: off-loop."""
+        today = self.clock.today()
+        this_term = (academic_year(today), term_of(today).value)
+        total = now = 0
+        for r in self.store.responses():
+            total += 1
+            if (r.academic_year, r.term.value) == this_term:
+                now += 1
+        return total, now
+
+    # -- what staff change ----------------------------------------------------
+
+    def set_pin(self, pin: str) -> None:
+        """Hash (scrypt) and save the staff PIN. Blocking: call off the UI loop."""
+        self._update(pin=PinHash.make(pin))
+
+    def set_mode(self, mode: str) -> None:
+        """What the start screen offers. Blocking (a durable write): off the UI loop."""
+        self._update(mode=mode)
+
+    def install_public_key(self, text: str) -> str:
+        """Check and keep the school's public key; returns its fingerprint. Blocking.
+
+        Raises:
+            BadPublicKey: the text is not a whole key (the message says what to do).
+        """
+        raw = parse_public_key(text)
+
+        self._update(public_key=public_key_text(raw))
+        return fingerprint(raw)
+
+    def set_audience(self, band: AgeBand | None, year_group: str | None = None) -> None:
+        """Who answers here (``None`` = parents). Blocking (a durable write): off the UI loop."""
+        if band is None:
+            self._update(audience=Audience.PARENTS.value, band=None, year_group=None)
+        else:
+            self._update(audience=Audience.PUPILS.value, band=band, year_group=year_group)
+
+    def _update(self, **changes: object) -> None:
+        with self._settings_lock:
+            self.settings = self.settings.model_copy(update=changes)
+            save_settings(self.data_dir, self.settings)

@@ -1,0 +1,183 @@
+"""The staff side of a tablet's session: PIN, settings, trends, signing key and sync.
+
+:class:`StaffDesk` holds the staff messages of the :class:`~kiosk.ui.host.Host`
+protocol; :class:`~kiosk.ui.session.PupilSession` is built on it. Every call
+that reads many files, hashes a PIN, writes settings or reaches the hub runs
+off the UI loop (``asyncio.to_thread``), so the other tablets never wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from kiosk.ui.host import StaffView, SyncView
+from kiosk.ui.screens import staff, trends
+from kiosk.ui.services import KioskServices
+from surveys.agreements.keys import KeyProblem
+from surveys.model import AgeBand, Audience
+from surveys.storage.settings import PIN_RULE, valid_pin
+from surveys.sync.pairing import PairingProblem
+
+__all__ = ["StaffDesk"]
+
+log = logging.getLogger("esafety.kiosk")
+
+
+class StaffDesk:
+    """Staff messages and what the staff screens are shown; mixed into the pupil session."""
+
+    # Provided by the session this is part of.
+    services: KioskServices
+    message: str
+    view: str
+    _redraw: Callable[[], None]
+
+    def __init__(self) -> None:
+        self._counts = (0, 0)
+        self._signature_count = 0
+        self._sync_pending = (0, 0)
+        self._sync_message = ""
+
+    def t(self, key: str, **values: Any) -> str:
+        raise NotImplementedError
+
+    def render(self, view: str, body: list[ft.Control], *, staff_button: bool = False) -> None:
+        raise NotImplementedError
+
+    def show_start(self) -> None:
+        raise NotImplementedError
+
+    # -- staff --------------------------------------------------------------------
+
+    def show_staff(self) -> None:
+        self._redraw = self.show_staff
+        self.message = ""
+        if self.services.settings.pin is None:
+            self.render("staff", staff.build_choose_pin(self))
+        else:
+            self.render("staff", staff.build_pin(self))
+
+    async def choose_pin(self, pin: str, again: str) -> None:
+        if not valid_pin(pin):
+            self.message = self.t("staff_pin_rule_broken", rule=PIN_RULE)
+        elif pin != again:
+            self.message = self.t("staff_pin_mismatch")
+        else:
+            await asyncio.to_thread(self.services.set_pin, pin)
+            await self.show_settings()
+            return
+        self.render("staff", staff.build_choose_pin(self))
+
+    async def unlock(self, pin: str) -> None:
+        stored = self.services.settings.pin
+        if stored is None:
+            self.show_staff()
+            return
+        ok = await asyncio.to_thread(self.services.pins.check, pin, stored)
+        if ok:
+            await self.show_settings()
+            return
+        wait = self.services.pins.wait_seconds()
+        self.message = self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
+        self.render("staff", staff.build_pin(self))
+
+    async def show_settings(self) -> None:
+        self.message = ""
+        self._counts = await asyncio.to_thread(self.services.counts)
+        self._signature_count = await asyncio.to_thread(self.services.signature_count)
+        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self._sync_message = ""
+        self.draw_settings()
+
+    async def pair_with_hub(self, text: str) -> None:
+        try:
+            url = await asyncio.to_thread(self.services.pair_with_hub, text)
+        except PairingProblem as exc:
+            self._sync_message = str(exc)
+        else:
+            self._sync_message = self.t("staff_sync_paired_now", hub=url)
+        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self.draw_settings()
+
+    async def sync_now(self) -> None:
+        try:
+            sent = await asyncio.to_thread(self.services.sync_now)
+        except Exception as exc:  # unreachable or refused: say so, keep everything
+            self._sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
+        else:
+            self._sync_message = self.t("staff_sync_sent", count=sent)
+        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self.draw_settings()
+
+    async def show_trends(self) -> None:
+        """Headline charts, worked out off the UI loop (it reads every saved answer)."""
+        from exports.report import headline_charts
+
+        self._redraw = self.draw_settings
+        self.render("staff", trends.build(self, None))
+        try:
+            charts = await asyncio.to_thread(
+                headline_charts, self.services.data_dir, self.services.library
+            )
+        except Exception as exc:  # a damaged shard names itself; never a dead screen
+            log.error("trends failed: %s", type(exc).__name__)
+            self.message = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
+            self.draw_settings()
+            return
+        if self.view == "staff":
+            self.render("staff", trends.build(self, charts))
+
+    async def install_key(self, text: str) -> None:
+        try:
+            fp = await asyncio.to_thread(self.services.install_public_key, text)
+        except KeyProblem as exc:
+            self.message = str(exc)
+        else:
+            self.message = self.t("staff_key_done", fingerprint=fp)
+        self.draw_settings()
+
+    async def choose_audience(self, band: AgeBand | None, year_group: str | None) -> None:
+        await asyncio.to_thread(self.services.set_audience, band, year_group)
+        self.draw_settings()
+
+    async def choose_mode(self, mode: str) -> None:
+        await asyncio.to_thread(self.services.set_mode, mode)
+        self.draw_settings()
+
+    def draw_settings(self) -> None:
+        self._redraw = self.draw_settings
+        self.render("staff", staff.build_settings(self, self._staff_view()))
+
+    def _staff_view(self) -> StaffView:
+        sv, lib = self.services, self.services.library
+        settings, sync = sv.settings, sv.sync.state
+        return StaffView(
+            who_label=sv.who_label(),
+            band=settings.band,
+            year_group=settings.year_group,
+            parents=settings.audience == Audience.PARENTS,
+            mode=settings.mode,
+            year_groups=[g for g in lib.school.year_groups if g.band == settings.band],
+            total_responses=self._counts[0],
+            responses_this_term=self._counts[1],
+            signature_count=self._signature_count,
+            key_fingerprint=sv.key_fingerprint(),
+            agreement_problems=list(sv.agreement_problems),
+            unavailable=list(lib.unavailable),
+            warnings=len(lib.problems) - len(lib.errors),
+            address=sv.address,
+            sync=SyncView(
+                paired=sv.sync.paired,
+                hub_url=sync.hub_url,
+                last_sync=sync.last_sync,
+                last_error=sync.last_error,
+                pending_responses=self._sync_pending[0],
+                pending_signatures=self._sync_pending[1],
+                message=self._sync_message,
+            ),
+        )

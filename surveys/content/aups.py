@@ -1,0 +1,148 @@
+"""Read and check the agreements in ``content/aups/``, and catch text edited without a new version.
+
+Like questionnaires, a broken agreement file is set aside with its reasons and
+the rest still run. Checks across files: ids are unique; every pupil
+agreement's year groups exist in ``school.yaml`` and no year group is in two;
+one agreement each for parents, staff and visitors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from surveys.agreements.aup import Aup, Signer
+from surveys.content.errors import Code, ContentProblem, Severity, Unavailable
+from surveys.content.source import Source, load_yaml, validate
+from surveys.model import SchoolProfile
+from surveys.storage.texts import agreement_hashes, remember_agreement_hashes
+
+__all__ = ["AUPS_DIR", "changed_without_new_version", "load_aups", "remember_texts"]
+
+AUPS_DIR = "aups"
+
+
+def load_aups(
+    folder: Path, school: SchoolProfile | None
+) -> tuple[dict[str, Aup], list[Unavailable], list[ContentProblem]]:
+    aups: dict[str, Aup] = {}
+    unavailable: list[Unavailable] = []
+    problems: list[ContentProblem] = []
+    adir = folder / AUPS_DIR
+    files = sorted(adir.glob("*.yaml")) if adir.is_dir() else []
+    if not files:
+        problems.append(
+            ContentProblem(
+                Code.MISSING_FILE,
+                f"{AUPS_DIR}/",
+                "",
+                "no agreement (AUP) files found, so the kiosk cannot collect signatures",
+                f"copy the shipped {AUPS_DIR}/ folder and edit it",
+                severity=Severity.WARNING,
+            )
+        )
+    years = {g.id: g.name for g in school.year_groups} if school else {}
+    year_owner: dict[str, str] = {}
+    signer_owner: dict[Signer, str] = {}
+    for path in files:
+        name = f"{AUPS_DIR}/{path.name}"
+        src, found = load_yaml(path, name)
+        aup: Aup | None = None
+        if src is not None:
+            aup, found = validate(Aup, src)
+        if aup is not None and src is not None:
+            problem = _reporter(src, found)
+            if aup.id in aups:
+                problem(
+                    Code.DUPLICATE_ID,
+                    ["id"],
+                    f'another agreement already uses the id "{aup.id}"',
+                    "give this agreement its own id",
+                )
+            if aup.signer != Signer.PUPILS and aup.signer in signer_owner:
+                problem(
+                    Code.TWO_AGREEMENTS_FOR_SIGNER,
+                    ["signer"],
+                    f"{signer_owner[aup.signer]} is already the agreement for {aup.signer.value}",
+                    "keep one agreement per signer: move the other file out of the folder",
+                )
+            for i, year in enumerate(aup.year_groups):
+                if years and year not in years:
+                    problem(
+                        Code.UNKNOWN_YEAR_GROUP,
+                        ["year_groups", i],
+                        f'"{year}" is not a year group in school.yaml',
+                        f"use one of: {', '.join(years)}",
+                    )
+                elif year in year_owner:
+                    problem(
+                        Code.YEAR_GROUP_TWICE,
+                        ["year_groups", i],
+                        f"{year} is already in {year_owner[year]}",
+                        "put each year group in exactly one pupil agreement",
+                    )
+        problems += found
+        if aup is None or any(p.severity == Severity.ERROR for p in found):
+            unavailable.append(
+                Unavailable(name, None, [p for p in found if p.severity == Severity.ERROR])
+            )
+            continue
+        aups[aup.id] = aup
+        if aup.signer != Signer.PUPILS:
+            signer_owner[aup.signer] = name
+        for year in aup.year_groups:
+            year_owner[year] = name
+    if aups and any(a.signer == Signer.PUPILS for a in aups.values()):
+        for year_id, year_name in years.items():
+            if year_id not in year_owner:
+                problems.append(
+                    ContentProblem(
+                        Code.YEAR_GROUP_UNCOVERED,
+                        f"{AUPS_DIR}/",
+                        f"year group {year_id}",
+                        f"no pupil agreement is for {year_name}",
+                        f"add {year_id} to the year_groups of one pupil agreement",
+                        severity=Severity.WARNING,
+                    )
+                )
+    return aups, unavailable, problems
+
+
+def _reporter(src: Source, found: list[ContentProblem]) -> Callable[..., None]:
+    def problem(code: Code, loc: list[int | str], message: str, fix: str) -> None:
+        found.append(
+            ContentProblem(code, src.name, src.describe(loc), message, fix, line=src.line_of(loc))
+        )
+
+    return problem
+
+
+def changed_without_new_version(aups: dict[str, Aup], data: Path) -> list[ContentProblem]:
+    """Agreements whose text differs from what this kiosk saw before under the same version.
+
+    Signatures carry the version, so a silent edit would make the register say
+    people signed words they never saw. Such an agreement is set aside until
+    its version is raised; each problem names it in ``agreement_id``.
+    """
+    seen = agreement_hashes(data)
+    problems = []
+    for aup in aups.values():
+        before = seen.get(aup.id, {}).get(str(aup.version))
+        if before is not None and before != aup.content_hash:
+            problems.append(
+                ContentProblem(
+                    Code.CHANGED_WITHOUT_NEW_VERSION,
+                    f"{AUPS_DIR}/ ({aup.id})",
+                    "version",
+                    f"the text of {aup.id} has changed, but its version is still {aup.version}; "
+                    "people have already signed the old words under that version",
+                    f"raise version to {aup.version + 1} and set a new effective date",
+                    agreement_id=aup.id,
+                )
+            )
+    return problems
+
+
+def remember_texts(aups: dict[str, Aup], data: Path) -> None:
+    """Record each agreement version's content hash in the data folder (first seen wins)."""
+    remember_agreement_hashes(data, {a.id: (a.version, a.content_hash) for a in aups.values()})

@@ -1,0 +1,139 @@
+"""Checks across content files: routes exist and suit the audience, ages fit the band,
+ids are unique, and a school's strings match the shipped English keys and placeholders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import content as shipped_content
+from surveys.content.errors import Code, ContentProblem, Severity
+from surveys.content.source import Source, load_yaml
+from surveys.model import Audience, HelpRoute, Questionnaire, StringTable
+
+__all__ = ["check_strings", "cross_check"]
+
+STRINGS_DIR = "strings"
+
+
+def cross_check(
+    q: Questionnaire,
+    src: Source,
+    routes: dict[str, HelpRoute] | None,
+    seen: dict[str, Questionnaire],
+    taken_bands: dict[str, str],
+) -> list[ContentProblem]:
+    found: list[ContentProblem] = []
+
+    def problem(code: Code, loc: list[int | str], message: str, fix: str) -> None:
+        found.append(
+            ContentProblem(code, src.name, src.describe(loc), message, fix, line=src.line_of(loc))
+        )
+
+    if q.id in seen:
+        problem(
+            Code.DUPLICATE_ID,
+            ["id"],
+            f'another file already uses the id "{q.id}"',
+            "give this questionnaire its own id",
+        )
+    band_key = q.band.value if q.band else "parents"
+    if band_key in taken_bands:
+        problem(
+            Code.TWO_QUESTIONNAIRES_FOR_BAND,
+            ["band"] if q.band else ["audience"],
+            f"{taken_bands[band_key]} is already the questionnaire for {band_key}",
+            "keep one questionnaire per band: move the other file out of the folder",
+        )
+    qids = [question.id for question in q.questions]
+    for i, qid in enumerate(qids):
+        if qids.index(qid) != i:
+            problem(
+                Code.DUPLICATE_ID,
+                ["questions", i, "id"],
+                f'the question id "{qid}" is used twice in this file',
+                "give each question its own id (trends follow the id)",
+            )
+        min_age = q.questions[i].min_age
+        if q.band and min_age and min_age > q.band.youngest:
+            problem(
+                Code.QUESTION_TOO_OLD,
+                ["questions", i, "min_age"],
+                f"this question is for ages {min_age}+ but the band starts at {q.band.youngest}",
+                "move it to a questionnaire for older pupils, or remove it",
+            )
+    if routes is None:
+        return found
+    who = Audience(q.audience)
+    for i, rid in enumerate(q.help_routes):
+        route = routes.get(rid)
+        if route is None:
+            problem(
+                Code.UNKNOWN_ROUTE,
+                ["help_routes", i],
+                f'no help route has the id "{rid}"',
+                f"use one of: {', '.join(sorted(routes))}",
+            )
+            continue
+        if who not in route.audience:
+            problem(
+                Code.ROUTE_WRONG_AUDIENCE,
+                ["help_routes", i],
+                f"{route.name} is for {', '.join(route.audience)}, not {who.value}",
+                "remove it from this questionnaire's help_routes",
+            )
+        if q.band and route.min_age and route.min_age > q.band.oldest:
+            problem(
+                Code.ROUTE_TOO_OLD,
+                ["help_routes", i],
+                f"{route.name} is for ages {route.min_age}+, older than this whole band",
+                "remove it from this questionnaire's help_routes",
+            )
+    return found
+
+
+def check_strings(strings: StringTable, name: str) -> list[ContentProblem]:
+    """Compare a strings file with the shipped English one: same keys, same placeholders."""
+    reference_src, _ = load_yaml(shipped_content.SHIPPED_DIR / STRINGS_DIR / "en.yaml", "en.yaml")
+    if reference_src is None:
+        return []
+    reference = StringTable.model_validate(reference_src.data)
+    found: list[ContentProblem] = []
+    for key in sorted(set(reference.strings) - set(strings.strings)):
+        found.append(
+            ContentProblem(
+                Code.MISSING_STRING,
+                name,
+                f"strings › {key}",
+                "the kiosk needs this text and it is missing",
+                f'add `{key}: "{reference.strings[key]}"` (in your own words)',
+            )
+        )
+    for key in sorted(set(strings.strings) & set(reference.strings)):
+        want, got = reference.placeholders(key), strings.placeholders(key)
+        if want != got:
+            found.append(
+                ContentProblem(
+                    Code.PLACEHOLDER_MISMATCH,
+                    name,
+                    f"strings › {key}",
+                    f"uses {_braces(got) or 'no placeholders'}; the kiosk fills in "
+                    f"{_braces(want) or 'none'}",
+                    f"keep exactly {_braces(want) or 'no {…} placeholders'} in this text",
+                )
+            )
+    for key in sorted(set(strings.strings) - set(reference.strings)):
+        found.append(
+            ContentProblem(
+                Code.UNUSED_STRING,
+                name,
+                f"strings › {key}",
+                "the kiosk never shows this text",
+                "check the spelling of the key, or delete it",
+                severity=Severity.WARNING,
+            )
+        )
+    return found
+
+
+def _braces(names: Iterable[str]) -> str:
+    return ", ".join(f"{{{n}}}" for n in sorted(names))

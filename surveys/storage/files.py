@@ -1,0 +1,267 @@
+"""Files that survive a crash: the one atomic writer, the writer lock, and shard shelves.
+
+Everything the project writes into a data folder goes through
+:func:`write_json_atomic` (temporary file, fsync, ``os.replace``, fsync of the
+folder): a power cut at any instant leaves the old file or the new one, never
+half of either. A temporary file left behind is a write that was never
+acknowledged, so :func:`remove_stale_temp_files` deletes it on the next start.
+
+The stores keep their records in TinyDB shard files on a *shelf*, injected:
+
+    Shelf (Protocol)   the four calls a store makes: open, paths, read, write_many
+      DiskShelf        crash-safe JSON files in a folder (the kiosk and the hub)
+      MemoryShelf      the same, in a dict (tests run every store test on both)
+
+Errors:
+
+    StoreBusy(Exception)          another process holds the folder's writer lock
+    ResponseConflict(Exception)   an id is stored already with different content
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+__all__ = [
+    "AtomicJSONStorage",
+    "DiskShelf",
+    "MemoryShelf",
+    "ResponseConflict",
+    "Shelf",
+    "StoreBusy",
+    "doc_id",
+    "dumps",
+    "hide_times",
+    "remove_stale_temp_files",
+    "take_writer_lock",
+    "write_json_atomic",
+]
+
+_FIXED_MTIME = 0  # 1970-01-01: file times must not date any record
+
+
+class StoreBusy(Exception):
+    """Another process is already writing to this data folder."""
+
+
+class ResponseConflict(Exception):
+    """A record with this id is stored already, with different content."""
+
+
+def dumps(data: Any) -> str:
+    """Sorted keys, so a file's layout says nothing about the order records arrived in."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def hide_times(path: Path) -> None:
+    """Reset a file's and its folder's modification times: they must not date a record."""
+    os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+    os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
+
+
+def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> None:
+    """Write ``data`` as JSON so that a crash leaves either the old file or the new one."""
+    write_bytes_atomic(path, dumps(data).encode("utf-8"), hide_mtime=hide_mtime)
+
+
+def write_bytes_atomic(path: Path, payload: bytes, *, hide_mtime: bool = False) -> None:
+    """Write ``payload`` so that a crash leaves either the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if hide_mtime:
+        os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+    _fsync_dir(path.parent)
+    if hide_mtime:
+        os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
+
+
+def take_writer_lock(root: Path, name: str, busy_message: str) -> Any:
+    """Hold ``root/name`` locked for the life of the returned file (one writer per folder).
+
+    Raises:
+        StoreBusy: another process holds it.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    f = open(root / name, "a+")  # noqa: SIM115 - held open for life
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise StoreBusy(busy_message) from None
+    return f
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """A temp file is a write that never reached ``os.replace``: never acknowledged."""
+    for tmp in folder.glob("**/.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def doc_id(record_id: str) -> int:
+    """A record's TinyDB document id, from its random hex id: 60 random bits."""
+    return int(record_id[:15], 16)
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB's storage seam, made crash-safe; caches what it last wrote (one writer)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._cache: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._cache is None:
+            try:
+                self._cache = json.loads(self.path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                return None
+        return self._cache
+
+    def write(self, data: dict[str, Any]) -> None:
+        # TinyDB mutates what read() returned before calling write(); if the write
+        # fails, that in-memory copy is ahead of the disk, so drop it.
+        self._cache = None
+        write_json_atomic(self.path, data, hide_mtime=True)
+        self._cache = data
+
+    def close(self) -> None:
+        self._cache = None
+
+
+class Shelf(Protocol):
+    """Where a store's shard files live. The stores call nothing else."""
+
+    def open(self, path: Path) -> TinyDB:
+        """A TinyDB over one shard file (created on its first write)."""
+        ...
+
+    def paths(self, folder: Path, pattern: str) -> list[Path]:
+        """The shard files under ``folder`` matching ``pattern``, sorted."""
+        ...
+
+    def read(self, path: Path) -> dict[str, Any]:
+        """One shard's whole content, fast (no TinyDB). Raises ``ValueError`` if damaged."""
+        ...
+
+    def write_many(self, files: dict[Path, dict[str, Any]]) -> None:
+        """Replace many shard files at once; each ends old or new, all durable on return."""
+        ...
+
+    def lock(self, root: Path, name: str, busy_message: str) -> Any:
+        """Take the folder's writer lock (see :func:`take_writer_lock`); None if not needed."""
+        ...
+
+
+class DiskShelf:
+    """Crash-safe JSON shard files on disk."""
+
+    def open(self, path: Path) -> TinyDB:
+        return TinyDB(path, storage=AtomicJSONStorage)
+
+    def paths(self, folder: Path, pattern: str) -> list[Path]:
+        return sorted(folder.glob(pattern))
+
+    def read(self, path: Path) -> dict[str, Any]:
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ValueError(str(exc)) from None
+        if not isinstance(data, dict):
+            raise ValueError("it is not a table file")
+        return data
+
+    def write_many(self, files: dict[Path, dict[str, Any]]) -> None:
+        # Every file to a temporary name, one sync, then the renames and one more
+        # sync: a crash leaves each shard old or new, and two syncs instead of one
+        # fsync per file is what makes merging thousands of records quick.
+        temps: list[tuple[Path, Path]] = []
+        try:
+            for path, data in sorted(files.items()):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.bulk.tmp")
+                tmp.write_text(dumps(data), encoding="utf-8")
+                temps.append((tmp, path))
+            os.sync()
+        except BaseException:
+            for tmp, _path in temps:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+        for tmp, path in temps:
+            os.replace(tmp, path)
+            hide_times(path)
+        os.sync()
+
+    def lock(self, root: Path, name: str, busy_message: str) -> Any:
+        lock = take_writer_lock(root, name, busy_message)
+        remove_stale_temp_files(root)
+        return lock
+
+
+class _MemoryFile(Storage):
+    """One shard of a :class:`MemoryShelf`, behind TinyDB's storage seam."""
+
+    def __init__(self, path: Path, files: dict[Path, dict[str, Any]]) -> None:
+        self.path, self.files = path, files
+
+    def read(self) -> dict[str, Any] | None:
+        return self.files.get(self.path)
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.files[self.path] = json.loads(dumps(data))  # a copy, as a file would hold
+
+
+class MemoryShelf:
+    """Shard files in a dict: the same store code, no disk (for tests)."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, dict[str, Any]] = {}
+
+    def open(self, path: Path) -> TinyDB:
+        return TinyDB(path, self.files, storage=_MemoryFile)
+
+    def paths(self, folder: Path, pattern: str) -> list[Path]:
+        return sorted(
+            p
+            for p in self.files
+            if p.is_relative_to(folder) and p.relative_to(folder).match(pattern)
+        )
+
+    def read(self, path: Path) -> dict[str, Any]:
+        return self.files[path]
+
+    def write_many(self, files: dict[Path, dict[str, Any]]) -> None:
+        for path, data in files.items():
+            self.files[path] = json.loads(dumps(data))
+
+    def lock(self, root: Path, name: str, busy_message: str) -> Any:
+        return None

@@ -1,0 +1,86 @@
+"""The one map of a data folder: every file and folder name the project writes, in one place.
+
+A kiosk's folder::
+
+    kiosk.json                  settings: kiosk id, PIN hash, band, mode, public key
+    responses/<kiosk>/<year>/<term>/shard-NN.json    anonymous answers
+    signatures/<kiosk>/shard-NN.json                 sealed signed agreements
+    questionnaire-texts/        every questionnaire text answered here, by content hash
+    aup-texts.json              each agreement version's content hash, first seen
+    sync/state.json             the pairing with the hub, and what it has acknowledged
+    .writer.lock  .signatures.lock                   one writing process per folder
+
+A hub's folder has ``responses/``, ``signatures/`` and ``questionnaire-texts/``
+too, and::
+
+    hub/kiosks.json             paired kiosks, their secrets and last push numbers
+    hub/sync-log.jsonl          one line per import or refusal
+    hub/incoming/               the journal: a bundle waiting to be merged
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["DataFolder"]
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    """Paths inside one data folder (a kiosk's or the hub's)."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "kiosk.json"
+
+    @property
+    def responses(self) -> Path:
+        return self.root / "responses"
+
+    @property
+    def signatures(self) -> Path:
+        return self.root / "signatures"
+
+    @property
+    def questionnaire_texts(self) -> Path:
+        return self.root / "questionnaire-texts"
+
+    @property
+    def agreement_texts(self) -> Path:
+        return self.root / "aup-texts.json"
+
+    @property
+    def sync_state(self) -> Path:
+        return self.root / "sync" / "state.json"
+
+    @property
+    def hub(self) -> Path:
+        return self.root / "hub"
+
+    @property
+    def hub_kiosks(self) -> Path:
+        return self.hub / "kiosks.json"
+
+    @property
+    def hub_log(self) -> Path:
+        return self.hub / "sync-log.jsonl"
+
+    @property
+    def hub_incoming(self) -> Path:
+        return self.hub / "incoming"
+
+    #: Lock files (names inside ``root``), one writing process each.
+    RESPONSES_LOCK = ".writer.lock"
+    SIGNATURES_LOCK = ".signatures.lock"
+
+    def is_hub(self) -> bool:
+        return self.hub.is_dir()
+
+    def is_kiosk(self) -> bool:
+        return self.settings.is_file()

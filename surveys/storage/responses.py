@@ -1,0 +1,304 @@
+"""The crash-safe response store: TinyDB over atomic, durable, sharded JSON files.
+
+Why it is shaped like this:
+
+* **Durable**: every write goes through :mod:`surveys.storage.files` (temporary
+  file, fsync, ``os.replace``, fsync of the folder). A power cut at any instant
+  leaves the old file or the new one, never half of either. ``save`` returns
+  only after that, so "Thank you" means saved.
+* **Sharded**: responses live in ``responses/<kiosk>/<year>/<term>/shard-NN.json``
+  with :data:`SHARDS` shards per term, picked by the response's random id. A save
+  rewrites one small shard (~1/64 of a term), never years of data.
+* **Order-free**: a response's shard and its TinyDB document id both come from its
+  random UUID, and files are written with sorted keys, so neither the file a
+  response is in nor its place in the file says when it was saved. File
+  modification times are reset after each write for the same reason.
+* **One writer**: a lock file stops two kiosk processes writing one folder;
+  within a process a lock serialises saves from many pupil sessions.
+* **Injected storage**: the shard files sit on a :class:`~surveys.storage.files.Shelf`
+  (on disk, or in memory for tests), and every path through the store is the same
+  for both.
+
+The calls a hub backend (PostgreSQL, say) would also provide are ``save``,
+``save_many``, ``import_many``, ``get``, ``responses``, ``raw_responses`` and ``counts``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from surveys.model import Response
+from surveys.storage.files import DiskShelf, ResponseConflict, Shelf, StoreBusy, doc_id
+from surveys.storage.layout import DataFolder
+
+__all__ = ["SHARDS", "ResponseConflict", "ResponseStore", "StoreBusy"]
+
+#: Shards per kiosk and term. 64 keeps a shard near 80 responses at 5,000 a term.
+SHARDS = 64
+_GLOB = "*/*/*/shard-*.json"
+
+
+def _shard_of(response_id: str, shards: int = SHARDS) -> int:
+    return int(response_id, 16) % shards
+
+
+class ResponseStore:
+    """Anonymous responses, saved durably, read back in no meaningful order.
+
+    Args:
+        root: the kiosk's data folder (responses go under ``root/responses``).
+        shelf: where the shard files live; the default is crash-safe files on
+            disk. Tests pass a :class:`~surveys.storage.files.MemoryShelf`.
+        writer: take the folder's writer lock (readers such as ``stats`` don't).
+        shards: files per kiosk and term. A kiosk keeps 64 so one save rewrites
+            little; a hub, which merges in bulk, keeps fewer. Reading works with any.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        shelf: Shelf | None = None,
+        writer: bool = True,
+        shards: int = SHARDS,
+    ) -> None:
+        self.root = Path(root)
+        self.shards = shards
+        self._dir = DataFolder(self.root).responses
+        self._shelf: Shelf = shelf or DiskShelf()
+        self._dbs: dict[Path, TinyDB] = {}
+        self._lock = threading.Lock()
+        self._lock_file: Any = None
+        if writer:
+            self._lock_file = self._shelf.lock(
+                self.root,
+                DataFolder.RESPONSES_LOCK,
+                f"another kiosk or command is already saving into {self.root}; "
+                "stop it first, or give this one its own --data folder",
+            )
+
+    # -- the calls a hub backend must also provide -----------------------------------
+
+    def save(self, response: Response) -> bool:
+        """Store ``response`` durably. True if added, False if already there (same content).
+
+        Raises:
+            ResponseConflict: the id is stored with different content.
+            OSError: the disk refused the write; nothing was acknowledged.
+        """
+        doc = response.model_dump(mode="json")
+        db = self._db_for(response)
+        with self._lock:
+            table = db.table("responses")
+            existing = table.get(doc_id=doc_id(response.id))
+            if existing is not None:
+                if dict(existing) == doc:
+                    return False
+                raise ResponseConflict(
+                    f"response {response.id} is stored already with different content"
+                )
+            table.insert(Document(doc, doc_id=doc_id(response.id)))
+        return True
+
+    def save_many(self, responses: list[Response]) -> int:
+        """Store many responses, one write per shard touched. Returns how many were new.
+
+        Same rules as :meth:`save`; a conflict stops the batch before its shard is written
+        (shards written earlier in the batch stay written: each response is whole).
+        """
+        by_shard: dict[Path, list[Response]] = {}
+        for r in responses:
+            by_shard.setdefault(self._path_for(r), []).append(r)
+        added = 0
+        for path in sorted(by_shard):
+            db = self._db(path)
+            with self._lock:
+                table = db.table("responses")
+                new: dict[int, Document] = {}
+                for r in by_shard[path]:
+                    doc, did = r.model_dump(mode="json"), doc_id(r.id)
+                    existing = table.get(doc_id=did) or new.get(did)
+                    if existing is not None:
+                        if dict(existing) != doc:
+                            raise ResponseConflict(
+                                f"response {r.id} is stored already with different content"
+                            )
+                        continue
+                    new[did] = Document(doc, doc_id=did)
+                if new:
+                    table.insert_multiple(new.values())
+                    added += len(new)
+        return added
+
+    def import_many(self, responses: list[Response]) -> tuple[int, int]:
+        """Merge many responses at once, as a hub importing bundles does.
+
+        Everything is checked before anything is written, so a conflict (same id,
+        other content) changes nothing. Then every touched shard is replaced in
+        one go by the shelf (on disk: temporary files, one sync, the renames, one
+        more sync): a crash leaves each shard old or new, and the call returns
+        only when all of it is durable.
+
+        Returns:
+            (added, already there)
+
+        Raises:
+            ResponseConflict: an id is stored with different content; nothing written.
+        """
+        by_path: dict[Path, list[Response]] = {}
+        for r in responses:
+            by_path.setdefault(self._path_for(r), []).append(r)
+        added = already = 0
+        merged: dict[Path, dict[str, Any]] = {}
+        with self._lock:
+            for path in sorted(by_path):
+                table = self._db(path).table("responses")
+                new: dict[int, dict[str, Any]] = {}
+                for r in by_path[path]:
+                    doc, did = r.model_dump(mode="json"), doc_id(r.id)
+                    stored = table.get(doc_id=did)
+                    existing = dict(stored) if stored is not None else new.get(did)
+                    if existing is not None:
+                        if existing != doc:
+                            raise ResponseConflict(
+                                f"response {r.id} is stored already with different content"
+                            )
+                        already += 1
+                        continue
+                    new[did] = doc
+                if new:
+                    data = dict(self._db(path).storage.read() or {})
+                    data["responses"] = {
+                        **data.get("responses", {}),
+                        **{str(did): doc for did, doc in new.items()},
+                    }
+                    merged[path] = data
+                    added += len(new)
+            self._shelf.write_many(merged)
+            for path in merged:
+                db = self._dbs.pop(path, None)
+                if db is not None:
+                    db.close()  # its cache is stale now
+        return added, already
+
+    def get(self, response_id: str) -> Response | None:
+        for path in self._shard_paths():
+            if path.name != f"shard-{_shard_of(response_id, self.shards):02d}.json":
+                continue
+            doc = self._db(path).table("responses").get(doc_id=doc_id(response_id))
+            if doc is not None and doc.get("id") == response_id:
+                return Response.model_validate(dict(doc))
+        return None
+
+    def responses(
+        self, *, academic_year: str | None = None, term: str | None = None
+    ) -> Iterator[Response]:
+        """Every stored response (optionally one year or term), shard by shard."""
+        for path in self._shard_paths(academic_year=academic_year, term=term):
+            for doc in self._db(path).table("responses").all():
+                yield Response.model_validate(dict(doc))
+
+    def raw_responses(
+        self, *, since_year: int | None = None, part: tuple[int, int] = (0, 1)
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored response as the plain dict on disk: the fast path for exports.
+
+        Skips validation (these files are only ever written by :meth:`save`); a
+        damaged shard raises ``ValueError`` naming the file. ``part=(i, k)`` reads
+        only every k-th shard from the i-th, so k processes can share the work.
+        """
+        index, parts = part
+        for path in self._shard_paths()[index::parts]:
+            if since_year is not None and int(path.parent.parent.name[:4]) < since_year:
+                continue
+            try:
+                docs = list(self._shelf.read(path)["responses"].values())
+                if not all(isinstance(d, dict) and "answers" in d for d in docs):
+                    raise ValueError("a record in it is not a response")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ValueError(f"{path} is damaged ({exc}); restore it from a copy") from None
+            yield from docs
+
+    def counts(self, *, answers: bool = False) -> dict[str, Any]:
+        """How many responses, by questionnaire, band, academic year + term, and kiosk.
+
+        With ``answers``, also how often each option was chosen per question
+        (``null`` = "I'd rather not say"). These are raw local counts for staff
+        on this machine; anything that leaves it goes through small-number
+        suppression first.
+        """
+        total = 0
+        tally: dict[str, dict[str, Counter[str]]] = {}
+        by: dict[str, Counter[str]] = {
+            k: Counter() for k in ("questionnaire", "band", "term", "kiosk")
+        }
+        for r in self.responses():
+            total += 1
+            by["questionnaire"][f"{r.questionnaire_id} v{r.questionnaire_version}"] += 1
+            by["band"][r.band.value if r.band else "parents"] += 1
+            by["term"][f"{r.academic_year} {r.term.value}"] += 1
+            by["kiosk"][r.kiosk_id] += 1
+            if answers:
+                per_q = tally.setdefault(r.questionnaire_id, {})
+                for qid, choice in r.answers.items():
+                    per_q.setdefault(qid, Counter())[choice or "null"] += 1
+        out: dict[str, Any] = {
+            "responses": total,
+            **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()},
+        }
+        if answers:
+            out["answers"] = {
+                q: {qid: dict(sorted(c.items())) for qid, c in sorted(per.items())}
+                for q, per in sorted(tally.items())
+            }
+        return out
+
+    # -- internals -------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._dbs.values():
+                db.close()
+            self._dbs.clear()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> ResponseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _path_for(self, r: Response) -> Path:
+        year = r.academic_year.replace("/", "-")
+        shard = f"shard-{_shard_of(r.id, self.shards):02d}.json"
+        return self._dir / r.kiosk_id / year / r.term.value / shard
+
+    def _db_for(self, r: Response) -> TinyDB:
+        return self._db(self._path_for(r))
+
+    def _db(self, path: Path) -> TinyDB:
+        db = self._dbs.get(path)
+        if db is None:
+            db = self._dbs[path] = self._shelf.open(path)
+        return db
+
+    def _shard_paths(
+        self, *, academic_year: str | None = None, term: str | None = None
+    ) -> list[Path]:
+        paths = self._shelf.paths(self._dir, _GLOB)
+        year = academic_year.replace("/", "-") if academic_year else None
+        return [
+            p
+            for p in paths
+            if (year is None or p.parent.parent.name == year)
+            and (term is None or p.parent.name == term)
+        ]

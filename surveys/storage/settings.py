@@ -1,0 +1,124 @@
+"""A kiosk's own settings: its id, the staff PIN (hashed), and who it is set up for."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from surveys.clock import Clock, SystemClock
+from surveys.model import AgeBand, KioskId
+from surveys.storage.files import write_json_atomic
+from surveys.storage.layout import DataFolder
+
+__all__ = [
+    "PIN_RULE",
+    "KioskSettings",
+    "PinGuard",
+    "PinHash",
+    "load_settings",
+    "save_settings",
+    "valid_pin",
+]
+
+PIN_RULE = "4 to 8 digits"
+
+
+class PinHash(BaseModel):
+    """A staff PIN as scrypt hash and salt; the PIN itself is never stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    salt: str
+    digest: str
+
+    @classmethod
+    def make(cls, pin: str) -> PinHash:
+        salt = secrets.token_bytes(16)
+        return cls(salt=salt.hex(), digest=_scrypt(pin, salt).hex())
+
+    def matches(self, pin: str) -> bool:
+        return hmac.compare_digest(_scrypt(pin, bytes.fromhex(self.salt)).hex(), self.digest)
+
+
+def _scrypt(pin: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+
+
+def valid_pin(pin: str) -> bool:
+    return pin.isdigit() and 4 <= len(pin) <= 8
+
+
+class KioskSettings(BaseModel):
+    """What staff set on the staff screen; saved in ``kiosk.json`` in the data folder."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    #: Stable, random, says nothing about the place or the person.
+    kiosk_id: KioskId = Field(default_factory=lambda: f"kiosk-{secrets.token_hex(4)}")
+    pin: PinHash | None = None
+    #: The age band pupils on this kiosk answer for; ``None`` until staff choose.
+    band: AgeBand | None = None
+    #: Optional year group id from the school profile (implies the band).
+    year_group: str | None = None
+    #: ``parents`` runs the parent questionnaire instead of a pupil one.
+    audience: str = "pupils"
+    #: What the start screen offers: the questionnaire, agreements to sign, or both.
+    mode: Literal["survey", "aup", "both"] = "survey"
+    #: The school's public key (``ESK1-…``): signatures are sealed to it. Without
+    #: one the kiosk refuses to collect signatures.
+    public_key: str | None = None
+
+
+def load_settings(root: Path) -> KioskSettings:
+    """The folder's settings; a first run creates them (with a new kiosk id, no PIN)."""
+    path = DataFolder(root).settings
+    if path.is_file():
+        return KioskSettings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    settings = KioskSettings()
+    save_settings(root, settings)
+    return settings
+
+
+def save_settings(root: Path, settings: KioskSettings) -> None:
+    write_json_atomic(DataFolder(root).settings, settings.model_dump(mode="json"))
+
+
+class PinGuard:
+    """Wrong-PIN back-off: three free tries, then 30 s, 60 s, 120 s… up to 15 minutes.
+
+    Shared by every tablet on one kiosk server, so moving to another tablet does
+    not reset the count.
+    """
+
+    FREE_TRIES = 3
+    FIRST_WAIT = 30.0
+    LONGEST_WAIT = 15 * 60.0
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+        self._failures = 0
+        self._locked_until = 0.0
+
+    def wait_seconds(self) -> int:
+        """Seconds until another try is allowed (0 = now)."""
+        return max(0, int(self._locked_until - self._clock.monotonic() + 0.999))
+
+    def check(self, pin: str, stored: PinHash) -> bool:
+        """True if ``pin`` is right and no wait is in force. Call off the UI loop (scrypt)."""
+        if self.wait_seconds():
+            return False
+        if stored.matches(pin):
+            self._failures = 0
+            return True
+        self._failures += 1
+        extra = self._failures - self.FREE_TRIES
+        if extra >= 0:
+            wait = min(self.LONGEST_WAIT, self.FIRST_WAIT * 2**extra)
+            self._locked_until = self._clock.monotonic() + wait
+        return False

@@ -1,0 +1,172 @@
+"""Bundles: a kiosk's records in one authenticated file, for a USB stick or a push to the hub.
+
+A bundle is a header line, a JSON line, and the body::
+
+    ESAFETY-BUNDLE 1
+    {"kiosk_id": "kiosk-1a2b3c4d", "length": 123456, "mac": "…"}
+    {"manifest": {…}, "questionnaire_texts": […], "responses": […], "signatures": […]}
+
+The MAC is HMAC-SHA256 of the body with the secret the kiosk and the hub agreed
+when they were paired. So a bundle from an unpaired kiosk, with any byte
+changed, or cut short, is refused whole, before anything is read from it.
+Records are sorted by their random ids, so a bundle says nothing about the
+order they were saved in. Signatures stay sealed to the school's key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from surveys.agreements.sealing import SealedSignature
+from surveys.model import Questionnaire, Response, valid_kiosk_id
+
+__all__ = [
+    "FORMAT",
+    "Bundle",
+    "BundleRefused",
+    "is_hex_mac",
+    "mac_of",
+    "make_bundle",
+    "read_bundle",
+]
+
+MAGIC = b"ESAFETY-BUNDLE 1\n"
+FORMAT = 1
+
+
+class BundleRefused(Exception):
+    """The bundle was refused whole; the message says why, in words staff can act on."""
+
+
+@dataclass
+class Bundle:
+    kiosk_id: str
+    responses: list[Response]
+    signatures: list[SealedSignature]
+    questionnaire_texts: list[Questionnaire]
+    body: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def is_hex_mac(text: str) -> bool:
+    """An HMAC-SHA256 as sent: 64 lower-case hex digits (checked before comparing)."""
+    return re.fullmatch(r"[0-9a-f]{64}", text) is not None
+
+
+def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle") -> str:
+    return hmac.new(secret, context + b"\n" + body, hashlib.sha256).hexdigest()
+
+
+def make_bundle(
+    kiosk_id: str,
+    secret: bytes,
+    responses: list[Response],
+    signatures: list[SealedSignature],
+    texts: list[Questionnaire],
+    *,
+    made_on: dt.date | None = None,
+) -> bytes:
+    """The whole bundle file's bytes."""
+    body = body_of(kiosk_id, responses, signatures, texts, made_on=made_on)
+    header = json.dumps(
+        {"kiosk_id": kiosk_id, "length": len(body), "mac": mac_of(secret, body)}, sort_keys=True
+    )
+    return MAGIC + header.encode("utf-8") + b"\n" + body
+
+
+def body_of(
+    kiosk_id: str,
+    responses: list[Response],
+    signatures: list[SealedSignature],
+    texts: list[Questionnaire],
+    *,
+    made_on: dt.date | None = None,
+) -> bytes:
+    rs = sorted(responses, key=lambda r: r.id)
+    ss = sorted(signatures, key=lambda s: s.id)
+    qs = sorted({q.content_hash: q for q in texts}.values(), key=lambda q: q.content_hash)
+    doc = {
+        "manifest": {
+            "format": FORMAT,
+            "kiosk_id": kiosk_id,
+            "made_on": (made_on or dt.date.today()).isoformat(),
+            "counts": {"responses": len(rs), "signatures": len(ss), "questionnaire_texts": len(qs)},
+            "content_hashes": sorted({r.content_hash for r in rs}),
+        },
+        "responses": [r.model_dump(mode="json") for r in rs],
+        "signatures": [s.model_dump() for s in ss],
+        "questionnaire_texts": [q.model_dump(mode="json") for q in qs],
+    }
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def read_bundle(data: bytes, secret_for: Callable[[str], bytes | None]) -> Bundle:
+    """Check and parse a bundle file. Raises :class:`BundleRefused` with the reason."""
+    if not data.startswith(MAGIC):
+        raise BundleRefused("this is not an E-Safety Kiosk bundle (it does not start right)")
+    rest = data[len(MAGIC) :]
+    line_end = rest.find(b"\n")
+    try:
+        header = json.loads(rest[:line_end])
+        kiosk_id, length, mac = str(header["kiosk_id"]), int(header["length"]), str(header["mac"])
+        if not valid_kiosk_id(kiosk_id) or not is_hex_mac(mac):
+            raise ValueError(kiosk_id)
+    except (ValueError, KeyError, TypeError):
+        raise BundleRefused("the bundle's header is damaged; make the bundle again") from None
+    body = rest[line_end + 1 :]
+    if len(body) != length:
+        raise BundleRefused(
+            f"the bundle is {'cut short' if len(body) < length else 'longer than it says'} "
+            f"({len(body)} of {length} bytes): copy it again from the kiosk"
+        )
+    secret = secret_for(kiosk_id)
+    if secret is None:
+        raise BundleRefused(
+            f"{kiosk_id} is not paired with this hub: pair it on its staff screen first"
+        )
+    if not hmac.compare_digest(mac_of(secret, body), mac):
+        raise BundleRefused(
+            f"the bundle from {kiosk_id} has been changed since the kiosk made it "
+            "(its seal does not match); make a new bundle on the kiosk"
+        )
+    return parse_body(kiosk_id, body)
+
+
+def parse_body(kiosk_id: str, body: bytes) -> Bundle:
+    """Parse an authenticated body; its records must all be this kiosk's."""
+    try:
+        doc: Any = json.loads(body)
+        manifest = doc["manifest"]
+        if manifest["format"] != FORMAT:
+            raise BundleRefused(
+                f"bundle format {manifest['format']} is not known here; update this computer"
+            )
+        responses = [Response.model_validate(r) for r in doc["responses"]]
+        signatures = [SealedSignature.model_validate(s) for s in doc["signatures"]]
+        texts = [Questionnaire.model_validate(q) for q in doc["questionnaire_texts"]]
+        counts = manifest["counts"]
+    except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        if isinstance(exc, BundleRefused):
+            raise
+        raise BundleRefused(f"the bundle's contents are not valid ({type(exc).__name__})") from None
+    ids = [r.id for r in responses] + [s.id for s in signatures]
+    if len(set(ids)) != len(ids):
+        raise BundleRefused("the bundle holds the same record twice; make a new bundle")
+    owners = {r.kiosk_id for r in responses} | {s.kiosk_id for s in signatures}
+    if manifest.get("kiosk_id") != kiosk_id or owners - {kiosk_id}:
+        raise BundleRefused(f"the bundle holds records of a kiosk other than {kiosk_id}")
+    if (counts.get("responses"), counts.get("signatures")) != (len(responses), len(signatures)):
+        raise BundleRefused("the bundle's manifest does not match what it holds")
+    return Bundle(kiosk_id, responses, signatures, texts, body)

@@ -1,0 +1,293 @@
+"""The lead's hub: which kiosks are paired, what each has sent, and a log of every import.
+
+Kiosks reach it by bundle file (USB stick) or by pushing over the school network
+(:mod:`kiosk.hub.web` serves that). Either way a bundle is checked whole, written to a
+journal, then merged, so a crash mid-merge is finished on the next start:
+nothing is lost and nothing counted twice. Merge rules: same id and same content
+is a no-op; same id and different content refuses the whole bundle (and is
+logged); a new id is added.
+
+The hub stores into the same store classes as a kiosk (``ResponseStore``,
+``SignatureStore``); see ``docs/sync.md`` for how a PostgreSQL hub would fit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from surveys.agreements.store import SignatureStore
+from surveys.model import valid_kiosk_id
+from surveys.storage.files import ResponseConflict, StoreBusy, write_json_atomic
+from surveys.storage.layout import DataFolder
+from surveys.storage.responses import ResponseStore
+from surveys.storage.texts import keep_texts
+from surveys.sync.bundle import Bundle, BundleRefused, is_hex_mac, mac_of, parse_body, read_bundle
+from surveys.sync.pairing import code_key, new_code, proof, seal_secret
+
+__all__ = ["CODE_LIFETIME", "Hub", "Imported"]
+
+CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
+MAX_CODES = 3
+#: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
+HUB_SHARDS = 8
+
+
+@dataclass(frozen=True)
+class Imported:
+    kiosk_id: str
+    added: int
+    already: int
+    signatures_added: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kiosk_id}: {self.added} new responses, {self.already} already here, "
+            f"{self.signatures_added} new signed agreements"
+        )
+
+
+class Hub:
+    """The hub's state in ``root``: the store, ``hub/kiosks.json`` and ``hub/sync-log.jsonl``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.folder = DataFolder(self.root)
+        if self.folder.is_kiosk():
+            raise StoreBusy(
+                f"{self.root} is a kiosk's data folder; give the hub a folder of its own "
+                "(the hub lays its files out differently)"
+            )
+        self.store = ResponseStore(self.root, shards=HUB_SHARDS)
+        self.signatures = SignatureStore(self.root)
+        self.folder.hub.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._pair_lock = threading.Lock()  # pairing attempts, one at a time
+        self._codes_lock = threading.Lock()
+        self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
+        self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
+        self._finish_journal()
+
+    # -- pairing -----------------------------------------------------------------
+
+    def new_pairing_code(self) -> str:
+        """A new one-time code; at most three are live (the newest), each for 10 minutes."""
+        with self._codes_lock:
+            now = time.monotonic()
+            live = sorted((t, c) for c, t in self._codes.items() if t > now)[-(MAX_CODES - 1) :]
+            code = new_code()
+            self._codes = {c: t for t, c in live}
+            self._codes[code] = now + CODE_LIFETIME
+            return code
+
+    def pair(self, kiosk_id: str, kiosk_proof: str) -> str:
+        """Check the kiosk's proof against the live codes; returns its sealed new secret.
+
+        A kiosk id that is paired already is refused: otherwise anyone holding a
+        live code could take over a kiosk. ``forget`` it on the hub first.
+        Attempts are taken one at a time and slowly (Argon2id), apart from the
+        lock that pushes use, so guessing cannot hold up other kiosks.
+        """
+        if not valid_kiosk_id(kiosk_id) or not is_hex_mac(kiosk_proof):
+            raise BundleRefused("that is not a pairing request")
+        with self._pair_lock:
+            with self._codes_lock:
+                now = time.monotonic()
+                live = [c for c, t in self._codes.items() if t > now]
+            match = None
+            for code in live:
+                key = code_key(code, kiosk_id)
+                if hmac.compare_digest(proof(key, kiosk_id), kiosk_proof):
+                    match = (code, key)
+            with self._codes_lock:
+                if match is None or self._codes.pop(match[0], 0) <= time.monotonic():
+                    self._log(kiosk_id, "pair", "refused: no live pairing code matches")
+                    raise BundleRefused(
+                        "that pairing code is wrong, used already, or more than 10 minutes "
+                        "old: show a new one on the hub"
+                    )
+        with self._lock:
+            if kiosk_id in self.kiosks:
+                self._log(kiosk_id, "pair", "refused: this kiosk id is paired already")
+                raise BundleRefused(
+                    f"{kiosk_id} is paired with this hub already. If this really is that "
+                    f"kiosk, run `esafety hub --data DIR --forget {kiosk_id}` on the hub, "
+                    "then pair again"
+                )
+            secret = secrets.token_bytes(32)
+            self.kiosks[kiosk_id] = {
+                "secret": secret.hex(),
+                "paired_on": dt.date.today().isoformat(),
+                "last_counter": 0,
+                "last_seen": None,
+            }
+            self._save_kiosks()
+            self._log(kiosk_id, "pair", "paired")
+            return seal_secret(match[1], secret)
+
+    def forget(self, kiosk_id: str) -> bool:
+        """Unpair a kiosk (its records stay). True if it was paired."""
+        with self._lock:
+            if self.kiosks.pop(kiosk_id, None) is None:
+                return False
+            self._save_kiosks()
+            self._log(kiosk_id, "forget", "unpaired on the hub")
+            return True
+
+    def secret_for(self, kiosk_id: str) -> bytes | None:
+        entry = self.kiosks.get(kiosk_id)
+        return bytes.fromhex(entry["secret"]) if entry else None
+
+    # -- imports -----------------------------------------------------------------
+
+    def import_file(self, data: bytes, source: str = "bundle") -> Imported:
+        """A bundle file from a USB stick. Raises :class:`BundleRefused`, logged."""
+        try:
+            bundle = read_bundle(data, self.secret_for)
+        except BundleRefused as exc:
+            self._log(_claimed_kiosk(data), source, f"refused: {exc}")
+            raise
+        return self._apply(bundle, source)
+
+    def import_push(self, kiosk_id: str, counter: int, mac: str, body: bytes) -> Imported:
+        """A push over the network: authenticated, and never the same request twice."""
+        with self._lock:
+            secret = self.secret_for(kiosk_id)
+            try:
+                if not valid_kiosk_id(kiosk_id) or secret is None:
+                    raise BundleRefused(f"{kiosk_id} is not paired with this hub")
+                signed = str(counter).encode() + b"\n" + body
+                if not is_hex_mac(mac) or not hmac.compare_digest(
+                    mac_of(secret, signed, b"push"), mac
+                ):
+                    raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
+                if counter <= int(self.kiosks[kiosk_id]["last_counter"]):
+                    raise BundleRefused(
+                        f"the push from {kiosk_id} repeats an earlier request (number {counter})"
+                    )
+                bundle = parse_body(kiosk_id, body)
+            except BundleRefused as exc:
+                self._log(kiosk_id, "push", f"refused: {exc}")
+                raise
+            result = self._apply(bundle, "push")
+            self.kiosks[kiosk_id]["last_counter"] = counter
+            self._save_kiosks()
+            return result
+
+    def _apply(self, bundle: Bundle, source: str) -> Imported:
+        with self._lock:
+            journal = self.folder.hub_incoming / f"{bundle.digest}.json"
+            write_json_atomic(journal, {"kiosk_id": bundle.kiosk_id, "body": bundle.body.decode()})
+            _crash_point("after-journal")
+            try:
+                result = self._merge(bundle)
+            except BundleRefused as exc:
+                self._log(bundle.kiosk_id, source, f"refused: {exc}")
+                raise
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    journal.unlink()
+            entry = self.kiosks.get(bundle.kiosk_id)
+            if entry is not None:
+                entry["last_seen"] = _now()
+                self._save_kiosks()
+            self._log(bundle.kiosk_id, source, str(result))
+            return result
+
+    def _merge(self, bundle: Bundle) -> Imported:
+        """Merge; a conflicting record refuses the bundle before anything is written."""
+        try:
+            for s in bundle.signatures:
+                self.signatures.check(s)
+            added, already = self.store.import_many(bundle.responses)
+        except ResponseConflict as exc:
+            raise BundleRefused(f"{exc}; nothing from this bundle was imported") from None
+        _crash_point("mid-merge")
+        keep_texts(self.root, bundle.questionnaire_texts)
+        try:
+            sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
+        except ResponseConflict as exc:  # checked above; only a race could get here
+            raise BundleRefused(str(exc)) from None
+        return Imported(bundle.kiosk_id, added, already, sig_added)
+
+    def _finish_journal(self) -> None:
+        """Merge again anything a crash interrupted (merging twice changes nothing)."""
+        for journal in sorted(self.folder.hub_incoming.glob("*.json")):
+            try:
+                doc = json.loads(journal.read_text(encoding="utf-8"))
+                bundle = parse_body(doc["kiosk_id"], doc["body"].encode())
+                result = self._merge(bundle)
+                self._log(bundle.kiosk_id, "recovery", f"finished an interrupted import: {result}")
+            except (ValueError, KeyError, BundleRefused, ResponseConflict) as exc:
+                # A journal is written whole (atomically) before merging; one that
+                # cannot be read was never acknowledged to anyone.
+                self._log("unknown", "recovery", f"dropped an unreadable journal: {exc}")
+            journal.unlink()
+
+    # -- what the lead sees --------------------------------------------------------
+
+    def kiosk_stats(self) -> dict[str, dict[str, Any]]:
+        """Per kiosk: responses and signed agreements held here, and when it was last seen."""
+        counts = self.store.counts()["by_kiosk"]
+        sigs: dict[str, int] = {}
+        for s in self.signatures.records():
+            sigs[s.kiosk_id] = sigs.get(s.kiosk_id, 0) + 1
+        ids = sorted(set(self.kiosks) | set(counts) | set(sigs))
+        return {
+            k: {
+                "responses": counts.get(k, 0),
+                "signed_agreements": sigs.get(k, 0),
+                "paired": k in self.kiosks,
+                "last_seen": (self.kiosks.get(k) or {}).get("last_seen"),
+            }
+            for k in ids
+        }
+
+    def close(self) -> None:
+        self.store.close()
+        self.signatures.close()
+
+    # -- files ---------------------------------------------------------------------
+
+    def _load_kiosks(self) -> dict[str, dict[str, Any]]:
+        path = self.folder.hub_kiosks
+        if not path.is_file():
+            return {}
+        loaded: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    def _save_kiosks(self) -> None:
+        write_json_atomic(self.folder.hub_kiosks, self.kiosks)
+
+    def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
+        line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
+        with open(self.folder.hub_log, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+
+def _crash_point(name: str) -> None:
+    """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
+    if os.environ.get("ESAFETY_CRASH_AT") == name:
+        os._exit(137)
+
+
+def _now() -> str:
+    """To the hour: the log shows when kiosks synced, not when a pupil pressed Finish."""
+    return dt.datetime.now().strftime("%Y-%m-%d %H:00")
+
+
+def _claimed_kiosk(data: bytes) -> str:
+    try:
+        header = data.split(b"\n", 2)[1]
+        return str(json.loads(header)["kiosk_id"])[:60]
+    except (IndexError, ValueError, KeyError, TypeError):
+        return "unknown"
