@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= kiosk-data
 PORT ?= 8550
 
-.PHONY: run test check lint types browser bench clean
+.PHONY: run test check test-core lint types browser bench clean
 
 $(BIN)/esafety: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,18 +21,25 @@ run: $(BIN)/esafety
 browser:
 	@bash .ci/ensure-chromium
 
-## test: set up, then run every test (core, CLI, content, real browser)
-test: $(BIN)/esafety browser
+## test: set up, then the whole check: lint, strict types, every test (CI runs this)
+test: $(BIN)/esafety browser lint types
 	$(BIN)/pytest
 
-## lint / types / check: ruff, mypy on the core, then every test
+## check: the same as test
+check: test
+
+## test-core: quick loop: every test but the real-browser ones (no lint, no types)
+test-core: $(BIN)/esafety
+	$(BIN)/pytest -m "not browser"
+
+## lint / types: ruff (lint and format), mypy strict on the core and the kiosk
 lint: $(BIN)/esafety
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 types: $(BIN)/esafety
 	$(BIN)/mypy
-check: lint types test
 
-## bench: print the save-latency and register figures (not tests)
+## bench: print the save-latency, signature, export and merge figures (not tests)
 bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_save.py
 	$(BIN)/python tests/benchmarks/bench_signatures.py

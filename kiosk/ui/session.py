@@ -45,7 +45,6 @@ class PupilSession(StaffDesk):
         self.alive = True
         self._warning: ft.AlertDialog | None = None
         self._redraw: Callable[[], None] = self.show_start
-        self.message = ""  # one line of feedback on the staff screens
         StaffDesk.__init__(self)
 
     # -- what screens read (attributes down) ----------------------------------------
@@ -216,7 +215,7 @@ class PupilSession(StaffDesk):
         if not self.services.can_sign():
             self.show_start()
             return
-        self.message = ""
+        self._message = ""
         self.signing = SigningFlow(
             self.services.agreements,
             kiosk_id=self.services.settings.kiosk_id,
@@ -246,13 +245,18 @@ class PupilSession(StaffDesk):
         else:
             self.render("signing", builders[f.step](self, f))
 
-    def signing_action(self, action: Callable[[SigningFlow], Any]) -> Handler:
-        """A handler that applies one signing step and redraws."""
+    def signing_action(self, action: Callable[[SigningFlow], str | None]) -> Handler:
+        """A handler that applies one signing step and redraws.
+
+        ``action`` may return a string key: the line to show (what is still missing).
+        """
 
         def run() -> None:
             if self.signing is not None:
-                self.message = ""
-                action(self.signing)
+                self._message = ""
+                problem = action(self.signing)
+                if problem:
+                    self._message = self.t(problem)
             self.show_signing()
 
         return self.on(run)
@@ -296,7 +300,7 @@ class PupilSession(StaffDesk):
             self.signing.reset()
         self.signing = None
         self.saving = False
-        self.message = ""
+        self._message = ""
         if self._warning is not None:
             self._warning = None
             self.page.pop_dialog()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import abstractmethod
 from collections.abc import Callable
-from typing import Any
 
 import flet as ft
 
-from kiosk.ui.host import StaffView, SyncView
+from kiosk.ui.host import Host, StaffView, SyncView
 from kiosk.ui.screens import staff, trends
 from kiosk.ui.services import KioskServices
 from surveys.agreements.keys import KeyProblem
@@ -28,35 +28,34 @@ __all__ = ["StaffDesk"]
 log = logging.getLogger("esafety.kiosk")
 
 
-class StaffDesk:
-    """Staff messages and what the staff screens are shown; mixed into the pupil session."""
+class StaffDesk(Host):
+    """Staff messages and what the staff screens are shown: the staff half of a session."""
 
-    # Provided by the session this is part of.
+    # Set by the session this is part of.
     services: KioskServices
-    message: str
     view: str
     _redraw: Callable[[], None]
 
     def __init__(self) -> None:
+        self._message = ""  # one line of feedback on the screen being drawn
         self._counts = (0, 0)
         self._signature_count = 0
         self._sync_pending = (0, 0)
         self._sync_message = ""
 
-    def t(self, key: str, **values: Any) -> str:
-        raise NotImplementedError
+    @property
+    def message(self) -> str:
+        return self._message
 
+    @abstractmethod
     def render(self, view: str, body: list[ft.Control], *, staff_button: bool = False) -> None:
-        raise NotImplementedError
-
-    def show_start(self) -> None:
-        raise NotImplementedError
+        """Replace the page with one screen (the session draws it)."""
 
     # -- staff --------------------------------------------------------------------
 
     def show_staff(self) -> None:
         self._redraw = self.show_staff
-        self.message = ""
+        self._message = ""
         if self.services.settings.pin is None:
             self.render("staff", staff.build_choose_pin(self))
         else:
@@ -64,9 +63,9 @@ class StaffDesk:
 
     async def choose_pin(self, pin: str, again: str) -> None:
         if not valid_pin(pin):
-            self.message = self.t("staff_pin_rule_broken", rule=PIN_RULE)
+            self._message = self.t("staff_pin_rule_broken", rule=PIN_RULE)
         elif pin != again:
-            self.message = self.t("staff_pin_mismatch")
+            self._message = self.t("staff_pin_mismatch")
         else:
             await asyncio.to_thread(self.services.set_pin, pin)
             await self.show_settings()
@@ -83,11 +82,13 @@ class StaffDesk:
             await self.show_settings()
             return
         wait = self.services.pins.wait_seconds()
-        self.message = self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
+        self._message = (
+            self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
+        )
         self.render("staff", staff.build_pin(self))
 
     async def show_settings(self) -> None:
-        self.message = ""
+        self._message = ""
         self._counts = await asyncio.to_thread(self.services.counts)
         self._signature_count = await asyncio.to_thread(self.services.signature_count)
         self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
@@ -126,7 +127,7 @@ class StaffDesk:
             )
         except Exception as exc:  # a damaged shard names itself; never a dead screen
             log.error("trends failed: %s", type(exc).__name__)
-            self.message = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
+            self._message = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
             self.draw_settings()
             return
         if self.view == "staff":
@@ -136,9 +137,9 @@ class StaffDesk:
         try:
             fp = await asyncio.to_thread(self.services.install_public_key, text)
         except KeyProblem as exc:
-            self.message = str(exc)
+            self._message = str(exc)
         else:
-            self.message = self.t("staff_key_done", fingerprint=fp)
+            self._message = self.t("staff_key_done", fingerprint=fp)
         self.draw_settings()
 
     async def choose_audience(self, band: AgeBand | None, year_group: str | None) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import flet as ft
 import flet.canvas as cv
 
 from exports.qr import cached_qr
-from kiosk.ui.host import Host
+from kiosk.ui.host import Handler, Host
 from kiosk.ui.theme import AUP_ICON, PALETTE, big_button, body_text, heading, quiet_button
 from kiosk.ui.widgets.signature_pad import SignaturePad
 from surveys.agreements.aup import Signer
@@ -44,7 +47,7 @@ def build_who(s: Host, flow: SigningFlow) -> list[ft.Control]:
             ),
             width=620,
             height=96,
-            on_click=s.signing_action(lambda f, who=who: f.choose(who)),
+            on_click=s.signing_action(partial(SigningFlow.choose, signer=who)),
             style=ft.ButtonStyle(
                 bgcolor=PALETTE.option,
                 color=PALETTE.text,
@@ -70,7 +73,7 @@ def build_year(s: Host, flow: SigningFlow) -> list[ft.Control]:
                 content=ft.Text(g.name, size=26, weight=ft.FontWeight.BOLD),
                 width=220,
                 height=84,
-                on_click=s.signing_action(lambda f, year=g.id: f.choose_year(year)),
+                on_click=s.signing_action(partial(SigningFlow.choose_year, year_group=g.id)),
                 style=ft.ButtonStyle(
                     bgcolor=PALETTE.option,
                     color=PALETTE.primary,
@@ -107,7 +110,7 @@ def build_read(s: Host, flow: SigningFlow) -> list[ft.Control]:
         top.append(ft.Text(whose, size=24, weight=ft.FontWeight.BOLD, color=PALETTE.primary))
     if page.first:
         top += [heading(aup.title, size=40), ft.Container(body_text(aup.intro, size=24), width=860)]
-    points = [
+    points: list[ft.Control] = [
         ft.Row(
             [
                 ft.Icon(
@@ -166,22 +169,21 @@ def build_details(s: Host, flow: SigningFlow) -> list[ft.Control]:
     if s.message:
         controls.append(body_text(s.message, size=22, color=PALETTE.warn))
 
-    def go_on() -> None:
-        missing = flow.set_details(**typed())
-        s.message = s.t("aup_details_missing") if missing else ""
-        s.show_signing()
+    def go_on(f: SigningFlow) -> str | None:
+        return "aup_details_missing" if f.set_details(**typed()) else None
 
-    controls += [big_button(s.t("aup_details_next"), s.on(go_on), width=420), _back(s)]
+    controls += [big_button(s.t("aup_details_next"), s.signing_action(go_on), width=420), _back(s)]
     return controls
 
 
-def _relationship_choices(s: Host, flow: SigningFlow, typed) -> ft.Control:  # type: ignore[no-untyped-def]
-    def pick(word: str):  # type: ignore[no-untyped-def]
-        def apply() -> None:
-            flow.keep_details(**{**typed(), "relationship": word})
-            s.show_signing()
+def _relationship_choices(
+    s: Host, flow: SigningFlow, typed: Callable[[], dict[str, str]]
+) -> ft.Control:
+    def pick(word: str) -> Handler:
+        def apply(f: SigningFlow) -> None:
+            f.keep_details(**{**typed(), "relationship": word})
 
-        return s.on(apply)
+        return s.signing_action(apply)
 
     words = [w.strip() for w in s.t("aup_relationships").split(",") if w.strip()]
     return ft.Row(
@@ -214,9 +216,9 @@ def build_sign(s: Host, flow: SigningFlow) -> list[ft.Control]:
     if flow.typing:
         field = _field(s.t("aup_typed_label"), flow.typed_signature)
 
-        def typed_signature(e: ft.ControlEvent) -> None:
+        def typed_signature(_e: object) -> None:
             s.touch()
-            flow.set_typed_signature(e.control.value or "")
+            flow.set_typed_signature(field.value or "")
 
         field.on_change = typed_signature
         controls += [
@@ -226,8 +228,13 @@ def build_sign(s: Host, flow: SigningFlow) -> list[ft.Control]:
             ),
         ]
     else:
+
+        def drawn(strokes: list[list[tuple[float, float]]]) -> None:
+            s.touch()  # drawing is activity too
+            flow.set_strokes(strokes)
+
         pad = SignaturePad(
-            on_change=lambda strokes: (s.touch(), flow.set_strokes(strokes)),
+            on_change=drawn,
             semantics_label=s.t("aup_pad_label"),
             strokes=flow.strokes,
         )
@@ -249,15 +256,13 @@ def build_sign(s: Host, flow: SigningFlow) -> list[ft.Control]:
     if s.message:
         controls.append(body_text(s.message, size=22, color=PALETTE.warn))
 
-    def go_on() -> None:
-        if flow.signed:
-            s.message = ""
-            flow.to_review()
-        else:
-            s.message = s.t("aup_sign_missing")
-        s.show_signing()
+    def go_on(f: SigningFlow) -> str | None:
+        if not f.signed:
+            return "aup_sign_missing"
+        f.to_review()
+        return None
 
-    controls += [big_button(s.t("aup_sign_next"), s.on(go_on), width=420), _back(s)]
+    controls += [big_button(s.t("aup_sign_next"), s.signing_action(go_on), width=420), _back(s)]
     return controls
 
 

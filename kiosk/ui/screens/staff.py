@@ -175,7 +175,7 @@ def _problems(s: Host, view: StaffView) -> list[ft.Control]:
         out.append(body_text(s.t("staff_no_problems"), size=20))
     for item in view.unavailable:
         who = f"{item.band_key} ({item.file})" if item.band_key else item.file
-        lines = [
+        lines: list[ft.Control] = [
             ft.Text(
                 s.t("staff_unavailable", who=who),
                 size=20,

@@ -18,7 +18,7 @@ def build(s: Host) -> list[ft.Control]:
     title = t("start_parents_heading") if parents else t("start_heading")
     subtitle = t("start_parents_subtitle") if parents else t("start_subtitle")
     if not kiosk.is_set_up:
-        survey = [heading(t("start_heading")), body_text(t("start_not_set_up"))]
+        survey: list[ft.Control] = [heading(t("start_heading")), body_text(t("start_not_set_up"))]
     elif not kiosk.has_questionnaire:
         survey = [heading(title), body_text(t("start_not_ready"))]
     else:

@@ -122,4 +122,4 @@ class SignaturePad:
         already = ft.context.was_update_called()
         self._canvas.update()
         if not already:
-            ft.context.reset_update_called()
+            ft.context.reset_update_called()  # type: ignore[no-untyped-call]  # Flet's own
