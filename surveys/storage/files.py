@@ -8,7 +8,7 @@ acknowledged, so :func:`remove_stale_temp_files` deletes it on the next start.
 
 The stores keep their records in TinyDB shard files on a *shelf*, injected:
 
-    Shelf (Protocol)   the four calls a store makes: open, paths, read, write_many
+    Shelf (Protocol)   all a store asks of its files: open, paths, read, write_many, lock
       DiskShelf        crash-safe JSON files in a folder (the kiosk and the hub)
       MemoryShelf      the same, in a dict (tests run every store test on both)
 

@@ -1,4 +1,7 @@
-"""The staff screen shows headline trend charts from this kiosk's answers, small numbers hidden."""
+"""The staff screen shows headline trend charts from this kiosk's answers, small numbers hidden.
+
+(That the charts are worked out off the UI loop is proved in tests/kiosk/test_services.py.)
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ pytestmark = pytest.mark.browser
 PIN = "2468"
 
 
-def test_staff_see_headline_trends_drawn_off_the_ui_loop(start_kiosk, open_screen, tmp_path):
+def test_staff_see_headline_trends_each_named_by_its_alt_text(start_kiosk, open_screen, tmp_path):
     data = tmp_path / "data"
     exe = str(Path(sys.executable).parent / "esafety")
     subprocess.run([exe, "demo-data", "--data", str(data), "--responses", "3000"], check=True)

@@ -235,6 +235,18 @@ def test_no_hidden_cell_can_be_worked_out_from_what_is_published():
     for r in rows:
         if r.year_group != ALL_YEARS:
             families.setdefault((r.question.questionnaire_id, r.period), []).append(r)
+    # One family per term, each holding both questions for every year group (and "not recorded"):
+    # the all-or-nothing check below must have tables to look at.
+    assert families, "the randomised data makes year-group tables"
+    assert {period.label for _q, period in families} == {
+        f"{year} {term}" for year in years for term in ("autumn", "spring", "summer")
+    }
+    for members in families.values():
+        assert sorted((m.question.question_id, m.year_group) for m in members) == sorted(
+            (qid, yg)
+            for qid in ("know-report-block", "strangers-in-games")
+            for yg in ("year-3", "year-4", "year-5", NOT_RECORDED)
+        )
     for members in families.values():
         assert all(m.total_suppressed for m in members) or not any(m.suppressed for m in members)
 

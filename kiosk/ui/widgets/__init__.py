@@ -1,1 +1,2 @@
-"""Controls that more than one screen uses (they take the host, like screens)."""
+"""Controls screens share: a help route card (it takes the host for its words), the signature
+pad."""

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import esafety, files_snapshot, hub_contents, kiosk_folder
 
 from surveys.sync.bundle import MAGIC
+from tests.surveys.sync.processes import esafety, files_snapshot, hub_contents, kiosk_folder
 
 KIOSKS = ["kiosk-hall", "kiosk-trolley-a", "kiosk-trolley-b"]
 
@@ -161,7 +161,7 @@ def _record_a_push(kiosk: Path, tmp_path: Path) -> dict:
     subprocess.run(
         [sys.executable, "-c", RECORDER, str(kiosk), str(out)],
         check=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     return json.loads(out.read_text())
 
@@ -209,7 +209,7 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
     subprocess.run(
         [sys.executable, "-c", SEAL_ONE, str(hall), str(keys / "school-public-key.txt"),
          "kiosk-hall"],
-        check=True, cwd=Path(__file__).resolve().parents[2],
+        check=True, cwd=Path(__file__).resolve().parents[3],
     )  # fmt: skip
     hub = hubs("hub").start()
     assert esafety("sync", "--data", str(hall), "--pair", hub.pairing_text()).returncode == 0

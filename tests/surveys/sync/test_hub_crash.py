@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXE, esafety, hub_contents
+
+from tests.surveys.sync.processes import EXE, esafety, hub_contents
 
 
 def kiosk_records(data: Path) -> set[str]:

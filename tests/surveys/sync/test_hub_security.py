@@ -6,12 +6,12 @@ import http.client
 import secrets
 
 import pytest
-from conftest import esafety, kiosk_folder
 
 from surveys.model import Response
 from surveys.sync.bundle import BundleRefused, make_bundle
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import code_key, proof
+from tests.surveys.sync.processes import esafety, kiosk_folder
 
 
 def request(port: int, method: str, path: str, body: bytes = b"", headers=None):

@@ -1,4 +1,4 @@
-"""Terms and academic years; idle timing; the staff PIN and its back-off."""
+"""Terms and academic years; idle timing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from surveys.clock import FakeClock
 from surveys.idle import IdlePolicy, IdleState, IdleTimer
 from surveys.model import Term
-from surveys.storage.settings import PinGuard, PinHash, load_settings, valid_pin
 from surveys.terms import academic_year, easter_sunday, term_of
 
 
@@ -60,31 +59,3 @@ def test_idle_warns_then_resets_and_thanks_resets_sooner():
 def test_idle_policy_refuses_nonsense():
     with pytest.raises(ValueError):
         IdlePolicy(warn_after=10, reset_after=5)
-
-
-def test_pin_is_stored_hashed_and_checked():
-    h = PinHash.make("2468")
-    assert "2468" not in h.model_dump_json()
-    assert h.matches("2468") and not h.matches("2469")
-    assert valid_pin("2468") and not valid_pin("12") and not valid_pin("12ab")
-
-
-def test_wrong_pins_back_off_exponentially():
-    clock = FakeClock()
-    guard, h = PinGuard(clock), PinHash.make("2468")
-    for _ in range(3):
-        assert not guard.check("0000", h)
-    assert guard.wait_seconds() == 30
-    assert not guard.check("2468", h), "even the right PIN waits out the back-off"
-    clock.advance(30)
-    assert not guard.check("1111", h)
-    assert guard.wait_seconds() == 60
-    clock.advance(60)
-    assert guard.check("2468", h)
-    assert guard.wait_seconds() == 0
-
-
-def test_first_run_makes_a_kiosk_id_and_no_pin(tmp_path):
-    s = load_settings(tmp_path)
-    assert s.kiosk_id.startswith("kiosk-") and s.pin is None and s.band is None
-    assert load_settings(tmp_path).kiosk_id == s.kiosk_id

@@ -50,7 +50,7 @@ def test_kill_9_while_saving_signatures_never_loses_or_corrupts_one(tmp_path: Pa
             [sys.executable, "-c", WRITER, str(data), str(public)],
             stdout=subprocess.PIPE,
             text=True,
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=Path(__file__).resolve().parents[3],
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"

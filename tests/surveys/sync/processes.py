@@ -1,4 +1,4 @@
-"""Real hub processes and kiosk data folders for the sync tests."""
+"""Real hub processes and kiosk data folders for the sync tests (``hubs`` is in conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 EXE = str(Path(sys.executable).parent / "esafety")
 
@@ -75,21 +72,6 @@ class HubProcess:
             self.proc.terminate()
         self.proc.wait(timeout=15)
         self.proc = None
-
-
-@pytest.fixture
-def hubs(tmp_path: Path) -> Iterator:
-    made: list[HubProcess] = []
-
-    def make(name: str) -> HubProcess:
-        hub = HubProcess(tmp_path / name, free_port())
-        hub.data.mkdir(parents=True, exist_ok=True)
-        made.append(hub)
-        return hub
-
-    yield make
-    for hub in made:
-        hub.stop(kill=True)
 
 
 def kiosk_folder(tmp_path: Path, kiosk_id: str, responses: int, seed: int) -> Path:

@@ -42,7 +42,7 @@ def test_kill_9_mid_burst_never_loses_an_acknowledged_response(tmp_path: Path):
             [sys.executable, "-c", WRITER, str(tmp_path)],
             stdout=subprocess.PIPE,
             text=True,
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=Path(__file__).resolve().parents[3],
         )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"

@@ -1,0 +1,157 @@
+"""The kiosk's outbox (``KioskSync``) against a real in-process hub, through a fake transport.
+
+No processes and no network: each request goes straight to a ``Hub`` in a temp folder, and
+the transport fails on cue (the hub unreachable, or its answer lost after it merged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from nacl.public import PrivateKey
+
+from surveys.agreements.sealing import seal_signature
+from surveys.agreements.store import SignatureStore
+from surveys.demo import demo_responses
+from surveys.storage.files import MemoryShelf
+from surveys.storage.responses import ResponseStore
+from surveys.storage.texts import keep_texts, load_texts
+from surveys.sync.hub import Hub
+from surveys.sync.outbox import KioskSync
+from surveys.sync.pairing import PairingProblem, pairing_text
+from tests.surveys.agreements.signatures import signature
+from tests.surveys.sync.fakes import FakeTransport
+
+KIOSK = "kiosk-hall"
+HUB_URL = "http://hub.school.test:8551"
+RESPONSES, SIGNATURES = 40, 3
+
+
+@pytest.fixture
+def hub(tmp_path) -> Iterator[Hub]:
+    hub = Hub(tmp_path / "hub")
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def transport(hub) -> FakeTransport:
+    return FakeTransport(hub)
+
+
+@pytest.fixture
+def kiosk(tmp_path, library, transport) -> Iterator[KioskSync]:
+    """A kiosk with answers and sealed signatures waiting (its stores on memory shelves)."""
+    root = tmp_path / KIOSK
+    responses = ResponseStore(root, shelf=MemoryShelf())
+    signatures = SignatureStore(root, shelf=MemoryShelf())
+    keep_texts(root, library.questionnaires.values())
+    responses.save_many(list(demo_responses(library, RESPONSES, seed=5, kiosk_ids=[KIOSK])))
+    school_key = PrivateKey.generate().public_key.encode()
+    for n in range(1, SIGNATURES + 1):
+        sig = signature(library.aups["aup-ks2"], n, kiosk_id=KIOSK)
+        signatures.save(seal_signature(sig, school_key))
+    yield KioskSync(root, KIOSK, responses, signatures, transport)
+    responses.close()
+    signatures.close()
+
+
+def pair(kiosk: KioskSync, hub: Hub) -> str:
+    """Staff type the text the hub's pairing page shows."""
+    return kiosk.pair(pairing_text(HUB_URL, hub.new_pairing_code()))
+
+
+def held_by(hub: Hub) -> tuple[list[str], list[str]]:
+    """Every record id on the hub (responses, signatures), repeats and all."""
+    return [r.id for r in hub.store.responses()], [s.id for s in hub.signatures.records()]
+
+
+def test_a_kiosk_pairs_with_the_hub_through_the_transport_and_remembers_the_pairing(
+    kiosk, hub, transport
+):
+    assert not kiosk.paired
+    assert pair(kiosk, hub) == HUB_URL
+    assert kiosk.paired and transport.handled == [("/pair", 200)]
+    assert kiosk.state.secret is not None
+    assert bytes.fromhex(kiosk.state.secret) == hub.secret_for(KIOSK)  # the same secret, both ends
+    reopened = KioskSync(kiosk.root, KIOSK, kiosk.store, kiosk.signatures, transport)
+    assert reopened.paired and reopened.state == kiosk.state  # kept on disk
+
+
+def test_pairing_with_an_unreachable_hub_or_a_used_code_says_why_and_pairs_nothing(
+    kiosk, hub, transport
+):
+    text = pairing_text(HUB_URL, hub.new_pairing_code())
+    transport.unreachable()
+    with pytest.raises(PairingProblem, match="cannot reach the hub"):
+        kiosk.pair(text)
+    assert not kiosk.paired and KIOSK not in hub.kiosks
+    kiosk.pair(text)
+    hub.forget(KIOSK)
+    with pytest.raises(PairingProblem, match="wrong, used already"):
+        kiosk.pair(text)  # a code works once
+    assert KIOSK not in hub.kiosks
+
+
+def test_a_push_sends_every_pending_record_and_marks_each_one_acknowledged(kiosk, hub, transport):
+    pair(kiosk, hub)
+    responses, sigs = kiosk.pending()
+    assert (len(responses), len(sigs)) == (RESPONSES, SIGNATURES)
+    assert kiosk.push_all() == RESPONSES + SIGNATURES
+    assert kiosk.pending_counts() == (0, 0)
+    assert kiosk.state.acked_responses == {r.id for r in responses}
+    assert kiosk.state.acked_signatures == {s.id for s in sigs}
+    on_hub, sigs_on_hub = held_by(hub)
+    assert sorted(on_hub) == sorted(r.id for r in responses)
+    assert sorted(sigs_on_hub) == sorted(s.id for s in sigs)
+    assert {r.content_hash for r in responses} <= set(load_texts(hub.root))  # words travel too
+    assert kiosk.state.last_error is None and kiosk.state.last_sync is not None
+    assert transport.handled == [("/pair", 200), ("/push", 200)]
+    assert kiosk.push_all() == 0
+    assert len(transport.handled) == 2, "nothing waiting: nothing sent"
+
+
+def test_an_unreachable_hub_leaves_everything_pending_and_records_why(kiosk, hub, transport):
+    pair(kiosk, hub)
+    transport.unreachable()
+    with pytest.raises(OSError):
+        kiosk.push_all()
+    assert kiosk.pending_counts() == (RESPONSES, SIGNATURES)
+    assert kiosk.state.acked_responses == set() and kiosk.state.acked_signatures == set()
+    assert kiosk.state.last_error is not None
+    assert kiosk.state.last_error.startswith("hub not reachable")
+    assert held_by(hub) == ([], [])
+    assert transport.handled == [("/pair", 200)], "the push never reached the hub"
+    # Back on the network: everything goes, and the error is cleared.
+    assert kiosk.push_all() == RESPONSES + SIGNATURES
+    assert kiosk.pending_counts() == (0, 0) and kiosk.state.last_error is None
+
+
+def test_an_answer_lost_after_the_hub_merged_is_sent_again_and_adds_nothing_at_the_hub(
+    kiosk, hub, transport
+):
+    pair(kiosk, hub)
+    transport.lose_answers()
+    with pytest.raises(OSError):
+        kiosk.push_all()
+    assert transport.handled == [("/pair", 200), ("/push", 200)], "the hub merged the push"
+    assert kiosk.pending_counts() == (RESPONSES, SIGNATURES), "but the kiosk never heard so"
+    assert kiosk.state.last_error is not None
+
+    again = kiosk.push_once()
+    assert (again.sent, again.added, again.pending_after) == (RESPONSES + SIGNATURES, 0, 0)
+    assert kiosk.pending_counts() == (0, 0) and kiosk.state.last_error is None
+    on_hub, sigs_on_hub = held_by(hub)
+    assert len(on_hub) == len(set(on_hub)) == RESPONSES  # each record once at the hub
+    assert len(sigs_on_hub) == len(set(sigs_on_hub)) == SIGNATURES
+    assert set(on_hub) == kiosk.state.acked_responses
+    assert set(sigs_on_hub) == kiosk.state.acked_signatures
+
+
+def test_a_bundle_is_refused_until_the_kiosk_is_paired(kiosk, hub):
+    with pytest.raises(PairingProblem, match="not paired"):
+        kiosk.bundle()
+    pair(kiosk, hub)
+    imported = hub.import_file(kiosk.bundle())
+    assert (imported.added, imported.signatures_added) == (RESPONSES, SIGNATURES)
