@@ -1,6 +1,7 @@
 """The core (no UI imports): the school's words as types, the questionnaire flow, and four parts.
 
     model.py clock.py terms.py idle.py flow.py demo.py   the small shared core
+    keys.py       the school's key pair: kiosks seal to the public half, the lead opens
     content/      reading and checking a content folder
     agreements/   AUP texts, signing, the school key, sealed signatures
     storage/      a data folder: crash-safe files, the response store, settings, texts

@@ -18,7 +18,7 @@ __all__ = ["add_parsers"]
 
 def cmd_keys_init(args: argparse.Namespace) -> int:
     from exports.qr import qr_png
-    from surveys.agreements.keys import (
+    from surveys.keys import (
         KeyProblem,
         fingerprint,
         make_key_pair,
@@ -49,7 +49,7 @@ def cmd_keys_init(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_install(args: argparse.Namespace) -> int:
-    from surveys.agreements.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
+    from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
     from surveys.storage.settings import load_settings, save_settings
 
     source = Path(args.public_key)
@@ -68,11 +68,11 @@ def cmd_keys_install(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from exports import register as reg
-    from surveys.agreements.keys import KeyProblem, open_private_key
     from surveys.agreements.sealing import open_signatures
     from surveys.agreements.store import SignatureStore
     from surveys.content.errors import ContentError
     from surveys.content.library import load_content
+    from surveys.keys import KeyProblem, open_private_key
     from surveys.storage.files import write_bytes_atomic
 
     out = Path(args.out)

@@ -90,9 +90,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignore[no-untyped-def]
     from exports.register import coverage_by_year
-    from surveys.agreements.keys import KeyProblem, open_private_key
     from surveys.agreements.sealing import open_signatures
     from surveys.agreements.store import SignatureStore
+    from surveys.keys import KeyProblem, open_private_key
 
     try:
         key = open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveys.agreements.aup import Signature
-from surveys.agreements.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.signing import AgreementLibrary
 from surveys.agreements.store import SignatureStore
@@ -22,6 +21,7 @@ from surveys.content.aups import changed_without_new_version, remember_texts
 from surveys.content.errors import ContentProblem
 from surveys.content.library import ContentLibrary
 from surveys.idle import IdlePolicy
+from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
 from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire
 from surveys.storage.responses import ResponseStore
 from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings

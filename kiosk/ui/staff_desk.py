@@ -18,7 +18,7 @@ import flet as ft
 from kiosk.ui.host import Host, StaffView, SyncView
 from kiosk.ui.screens import staff, trends
 from kiosk.ui.services import KioskServices
-from surveys.agreements.keys import KeyProblem
+from surveys.keys import KeyProblem
 from surveys.model import AgeBand, Audience
 from surveys.storage.settings import PIN_RULE, valid_pin
 from surveys.sync.pairing import PairingProblem

@@ -14,7 +14,7 @@ import nacl.exceptions
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from surveys.agreements.aup import Signature
-from surveys.agreements.keys import KeyProblem, SchoolKey, fingerprint, seal
+from surveys.keys import KeyProblem, SchoolKey, fingerprint, seal
 from surveys.model import KioskId
 
 __all__ = ["PAD_TO", "SealedSignature", "open_signatures", "seal_signature"]

@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from surveys.agreements.keys import KeyProblem
 from surveys.agreements.sealing import SealedSignature
+from surveys.keys import KeyProblem
 from surveys.storage.files import DiskShelf, ResponseConflict, Shelf, doc_id
 from surveys.storage.layout import DataFolder
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import content as shipped
 from exports.register import build_register, register_csv, register_html
 from surveys.agreements.aup import Signature, Signer
-from surveys.agreements.keys import make_key_pair, open_private_key, parse_public_key
 from surveys.agreements.sealing import open_signatures, seal_signature
 from surveys.agreements.store import SignatureStore
 from surveys.content.library import load_content
+from surveys.keys import make_key_pair, open_private_key, parse_public_key
 
 PASSPHRASE = "benchmark passphrase"
 

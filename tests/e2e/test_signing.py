@@ -127,7 +127,7 @@ def test_a_parent_signs_the_ks2_agreement_and_the_register_lists_them(
 def test_walking_away_mid_signature_leaves_nothing_for_the_next_person(
     start_kiosk, open_screen, library, tmp_path
 ):
-    from surveys.agreements.keys import make_key_pair
+    from surveys.keys import make_key_pair
 
     _private, public = make_key_pair(tmp_path / "keys", PASSPHRASE)
     data = tmp_path / "data"

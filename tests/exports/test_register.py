@@ -16,9 +16,9 @@ import pytest
 from exports.register import build_register, not_signed, read_class_list, register_csv
 from exports.tables import neutralise
 from surveys.agreements.aup import AupRef, Signer
-from surveys.agreements.keys import make_key_pair, parse_public_key
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
+from surveys.keys import make_key_pair, parse_public_key
 from tests.surveys.agreements.signatures import PASSPHRASE, signature
 
 

@@ -15,10 +15,10 @@ import pytest
 from kiosk.ui.services import KioskServices
 from kiosk.ui.staff_desk import StaffDesk
 from surveys.agreements.aup import Signature, Signer
-from surveys.agreements.keys import make_key_pair
 from surveys.agreements.store import SignatureStore
 from surveys.demo import write_demo_data
 from surveys.idle import IdlePolicy
+from surveys.keys import make_key_pair
 from surveys.storage.responses import ResponseStore
 from surveys.storage.settings import KioskSettings, save_settings
 

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from surveys.agreements.aup import Signer
-from surveys.agreements.keys import (
+from surveys.agreements.sealing import open_signatures, seal_signature
+from surveys.agreements.store import SignatureStore
+from surveys.keys import (
     BadPublicKey,
     WrongPassphrase,
     make_key_pair,
     open_private_key,
     parse_public_key,
 )
-from surveys.agreements.sealing import open_signatures, seal_signature
-from surveys.agreements.store import SignatureStore
 from tests.surveys.agreements.signatures import PASSPHRASE, signature
 
 

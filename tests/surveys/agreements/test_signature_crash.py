@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from surveys.agreements.keys import make_key_pair, open_private_key
 from surveys.agreements.sealing import open_signatures
 from surveys.agreements.store import SignatureStore
+from surveys.keys import make_key_pair, open_private_key
 
 WRITER = r"""
 import datetime as dt, sys, uuid
 from pathlib import Path
 from surveys.agreements.aup import AupRef, Signature
-from surveys.agreements.keys import parse_public_key
+from surveys.keys import parse_public_key
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
 public = parse_public_key(Path(sys.argv[2]).read_text())

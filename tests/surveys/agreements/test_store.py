@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from surveys.agreements.keys import make_key_pair, open_private_key, parse_public_key
 from surveys.agreements.sealing import SealedSignature, open_signatures, seal_signature
 from surveys.agreements.store import SignatureStore
+from surveys.keys import make_key_pair, open_private_key, parse_public_key
 from surveys.storage.files import MemoryShelf, ResponseConflict
 from tests.surveys.agreements.signatures import PASSPHRASE, signature
 

@@ -184,7 +184,7 @@ SEAL_ONE = r"""
 import datetime as dt, sys, uuid
 from pathlib import Path
 from surveys.agreements.aup import AupRef, Signature
-from surveys.agreements.keys import parse_public_key
+from surveys.keys import parse_public_key
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
 data, public = Path(sys.argv[1]), parse_public_key(Path(sys.argv[2]).read_text())
