@@ -3,11 +3,14 @@
 ODK's model: a kiosk holds the public key alone, so it can seal a signature but
 never read one back, and a lost tablet or USB stick leaks nothing. The private
 key lives on the e-safety lead's machine, encrypted with a passphrase
-(Argon2id + XSalsa20-Poly1305 from libsodium, through PyNaCl).
+(Argon2id + XSalsa20-Poly1305 from libsodium, through PyNaCl), under a
+passphrase that must hold against guessing (:mod:`surveys.passphrases`). Key
+files, like everything else written, are readable by their owner only.
 
     KeyProblem(Exception)
      ├── BadPublicKey     a typed or pasted public key that is not whole
      ├── BadKeyFile       a private key file that is not one of ours
+     ├── WeakPassphrase   a new key's passphrase is too easy to guess
      ├── WrongPassphrase  the passphrase does not open the private key
      └── DamagedStore     a signature file is not what the kiosk wrote
                           (in :mod:`surveys.agreements.store`)
@@ -18,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,14 +32,17 @@ import nacl.secret
 import nacl.utils
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from surveys.storage.files import write_json_atomic
+from surveys.passphrases import suggest, weakness
+from surveys.storage.files import make_private_dirs, write_bytes_atomic, write_json_atomic
 
 __all__ = [
     "BadKeyFile",
     "BadPublicKey",
     "KeyProblem",
     "SchoolKey",
+    "WeakPassphrase",
     "WrongPassphrase",
+    "check_passphrase",
     "fingerprint",
     "make_key_pair",
     "open_private_key",
@@ -46,7 +53,6 @@ __all__ = [
 
 PREFIX = "ESK1"
 FILE_FORMAT = "esafety-private-key"
-MIN_PASSPHRASE = 10
 
 
 class KeyProblem(Exception):
@@ -58,6 +64,10 @@ class BadPublicKey(KeyProblem):
 
 
 class BadKeyFile(KeyProblem):
+    pass
+
+
+class WeakPassphrase(KeyProblem):
     pass
 
 
@@ -104,15 +114,37 @@ def parse_public_key(text: str) -> bytes:
     return raw[:32]
 
 
-def make_key_pair(folder: Path, passphrase: str) -> tuple[Path, Path]:
+def check_passphrase(passphrase: str, avoid: Iterable[str] = ()) -> None:
+    """Refuse a passphrase that is easy to guess, suggesting a fresh one of random words.
+
+    Args:
+        avoid: names a guesser would try first (the school's name): the
+            passphrase must hold without them.
+
+    Raises:
+        WeakPassphrase: it is too short or too easy to guess; the message says
+            why and gives an example of four random words, made just now.
+    """
+    avoid = list(avoid)
+    why = weakness(passphrase, avoid)
+    if why is not None:
+        raise WeakPassphrase(
+            f"that passphrase is too easy to guess ({why}). Use four or more random words, "
+            f"for example “{suggest(avoid)}” (picked at random just now), and keep it "
+            "somewhere safe: without it nobody can read what the kiosks sealed"
+        )
+
+
+def make_key_pair(folder: Path, passphrase: str, *, avoid: Iterable[str] = ()) -> tuple[Path, Path]:
     """Create the school's key pair in ``folder``; returns (private file, public text file).
 
-    Refuses to overwrite an existing private key: losing it makes every
-    signature sealed to it unreadable for ever.
+    Refuses a weak passphrase (see :func:`check_passphrase`; ``avoid`` is the
+    school's name) before anything is written, and refuses to overwrite an
+    existing private key: losing it makes every signature sealed to it
+    unreadable for ever. The files and the folder are their owner's alone.
     """
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise KeyProblem(f"choose a passphrase of at least {MIN_PASSPHRASE} characters")
-    folder.mkdir(parents=True, exist_ok=True)
+    check_passphrase(passphrase, avoid)
+    make_private_dirs(folder)
     private_path = folder / "school-private-key.json"
     public_path = folder / "school-public-key.txt"
     if private_path.exists():
@@ -134,8 +166,7 @@ def make_key_pair(folder: Path, passphrase: str) -> tuple[Path, Path]:
         "fingerprint": fingerprint(public),
     }
     write_json_atomic(private_path, doc)
-    private_path.chmod(0o600)
-    public_path.write_text(public_key_text(public) + "\n", encoding="utf-8")
+    write_bytes_atomic(public_path, (public_key_text(public) + "\n").encode("utf-8"))
     return private_path, public_path
 
 

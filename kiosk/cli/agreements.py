@@ -20,6 +20,7 @@ def cmd_keys_init(args: argparse.Namespace) -> int:
     from exports.qr import qr_png
     from surveys.keys import (
         KeyProblem,
+        check_passphrase,
         fingerprint,
         make_key_pair,
         parse_public_key,
@@ -27,11 +28,17 @@ def cmd_keys_init(args: argparse.Namespace) -> int:
     )
     from surveys.storage.files import write_bytes_atomic
 
-    passphrase = ask_passphrase("Choose a passphrase for the school's private key: ", confirm=True)
+    school = _school_names(args.content)
     try:
-        private, public = make_key_pair(Path(args.out), passphrase)
+        passphrase = ask_passphrase(
+            "Choose a passphrase for the school's private key (four or more random words): ",
+            confirm=True,
+            check=lambda p: check_passphrase(p, school),
+        )
+        private, public = make_key_pair(Path(args.out), passphrase, avoid=school)
     except KeyProblem as exc:
         print(f"esafety keys init: {exc}", file=sys.stderr)
+        print("Nothing was made.", file=sys.stderr)
         return 1
     text = public.read_text(encoding="utf-8").strip()
     qr = public.with_name("school-public-key.png")
@@ -46,6 +53,18 @@ def cmd_keys_init(args: argparse.Namespace) -> int:
         "nobody can read the signatures."
     )
     return 0
+
+
+def _school_names(content: str | None) -> list[str]:
+    """The school's name from the content folder: a guesser would try it first."""
+    from surveys.content.errors import ContentError
+    from surveys.content.library import load_content
+
+    try:
+        school = load_content(content_dir(content)).school
+    except ContentError:
+        return []  # a key can be made before the content is ready
+    return [school.name]
 
 
 def cmd_keys_install(args: argparse.Namespace) -> int:
@@ -126,6 +145,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     ksub = k.add_subparsers(dest="keys_command", required=True)
     init = ksub.add_parser("init", help="make the key pair (on the lead's machine)")
     init.add_argument("--out", required=True, help="folder for the key files")
+    init.add_argument(
+        "--content", help="content folder: its school name is refused in the passphrase"
+    )
     init.set_defaults(func=cmd_keys_init)
     inst = ksub.add_parser("install", help="give a kiosk data folder the school's public key")
     inst.add_argument("--data", required=True, help="the kiosk's data folder")

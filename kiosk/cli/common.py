@@ -7,6 +7,7 @@ import getpass
 import os
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import content as shipped_content
@@ -29,8 +30,13 @@ def lan_address() -> str:
         return "this-computer"
 
 
-def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
-    """The private key's passphrase: from ``ESAFETY_PASSPHRASE`` (scripts), else asked for."""
+def ask_passphrase(
+    prompt: str, *, confirm: bool = False, check: Callable[[str], None] | None = None
+) -> str:
+    """The private key's passphrase: from ``ESAFETY_PASSPHRASE`` (scripts), else asked for.
+
+    ``check`` runs on it before it is asked for again (it raises if the passphrase will not do).
+    """
     given = os.environ.get("ESAFETY_PASSPHRASE")
     if given is not None:
         return given
@@ -39,6 +45,8 @@ def ask_passphrase(prompt: str, *, confirm: bool = False) -> str:
             "esafety: no terminal to ask for the passphrase; set ESAFETY_PASSPHRASE instead"
         )
     first = getpass.getpass(prompt)
+    if check is not None:
+        check(first)
     if confirm and getpass.getpass("Type it again: ") != first:
         raise SystemExit("esafety: the two passphrases are different; nothing was made")
     return first

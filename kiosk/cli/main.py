@@ -9,6 +9,7 @@ sync.py        bundle, hub, sync
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from kiosk.cli import agreements, export, run
@@ -29,7 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Everything ``esafety`` and the libraries it runs (matplotlib, uvicorn, Flet) write is
+#: readable by its owner only; surveys.storage.files also asks for 0600/0700 itself.
+PRIVATE_UMASK = 0o077
+
+
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

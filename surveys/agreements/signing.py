@@ -19,8 +19,11 @@ from surveys.flow import FlowError
 
 __all__ = ["AgreementLibrary", "Page", "SigningFlow", "SigningStep"]
 
-#: Most points a pad keeps: a long scribble must not grow without bound.
-MAX_POINTS = 4000
+#: Most points a pad keeps: about 15 s of drawing at one point per 15 ms, several times a
+#: signature. Every sealed signature is padded to the size of the largest possible one
+#: (:data:`surveys.agreements.sealing.PAD_TO`), so this bound sets each record's size:
+#: 4,000 points made every record 104 KB on disk; 1,000 make it about 33 KB.
+MAX_POINTS = 1000
 
 
 class SigningStep(enum.StrEnum):

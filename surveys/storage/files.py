@@ -6,6 +6,12 @@ folder): a power cut at any instant leaves the old file or the new one, never
 half of either. A temporary file left behind is a write that was never
 acknowledged, so :func:`remove_stale_temp_files` deletes it on the next start.
 
+Only their owner can read what these functions write: every file (temporary
+ones, lock files and logs included) is created 0600 and every folder 0700 from
+the start, never loosened and tightened afterwards. With ``hide_mtime``, the
+file's time and every folder's time up to the data folder's root (the folder
+holding a writer lock) go back to 1970.
+
 The stores keep their records in TinyDB shard files on a *shelf*, injected:
 
     Shelf (Protocol)   all a store asks of its files: open, paths, read, write_many, lock
@@ -24,6 +30,7 @@ import contextlib
 import fcntl
 import json
 import os
+import secrets
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,22 +39,36 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from surveys.storage.layout import DataFolder
+
 __all__ = [
+    "PRIVATE_FILE",
+    "PRIVATE_FOLDER",
     "AtomicJSONStorage",
     "DiskShelf",
     "MemoryShelf",
     "ResponseConflict",
     "Shelf",
     "StoreBusy",
+    "append_line",
     "doc_id",
     "dumps",
     "hide_times",
+    "make_private_dirs",
     "remove_stale_temp_files",
     "take_writer_lock",
+    "write_bytes_atomic",
     "write_json_atomic",
 ]
 
 _FIXED_MTIME = 0  # 1970-01-01: file times must not date any record
+#: Modes every file and folder is created with: its owner alone can read it.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+#: A data folder's root is the folder holding one of these (see :func:`take_writer_lock`).
+_ROOT_MARKERS = (DataFolder.RESPONSES_LOCK, DataFolder.SIGNATURES_LOCK)
+#: Deepest a written file sits below its data folder's root (responses/<kiosk>/<year>/<term>/).
+_MAX_DEPTH = 8
 
 
 class StoreBusy(Exception):
@@ -71,10 +92,65 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and each missing folder above it, every one 0700 from the start.
+
+    (``Path.mkdir(mode=..., parents=True)`` gives the parents it makes the umask's mode.)
+    """
+    missing: list[Path] = []
+    level = Path(folder)
+    while not level.is_dir() and level.parent != level:
+        missing.append(level)
+        level = level.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, PRIVATE_FOLDER)
+        except FileExistsError:
+            if not made.is_dir():
+                raise
+
+
+def _create_private(path: Path, flags: int) -> int:
+    """Open ``path`` with ``flags``, creating it 0600 if it is new."""
+    return os.open(path, flags | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
+
+
+def _new_temp(path: Path, tag: str) -> tuple[Path, int]:
+    """A fresh temporary file beside ``path``, 0600 from its first instant; (name, fd)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{tag}.{secrets.token_hex(4)}.tmp")
+    return tmp, _create_private(tmp, os.O_WRONLY | os.O_EXCL)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Add one line to a log file that only its owner can read."""
+    make_private_dirs(path.parent)
+    with os.fdopen(_create_private(path, os.O_WRONLY | os.O_APPEND), "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def _up_to_root(folder: Path) -> list[Path]:
+    """``folder`` and each folder above it up to its data folder's root, the one holding a
+    writer lock (only ``folder`` itself when it is in no data folder)."""
+    chain, level = [], folder
+    for _ in range(_MAX_DEPTH):
+        chain.append(level)
+        if any((level / marker).exists() for marker in _ROOT_MARKERS):
+            return chain
+        if level.parent == level:
+            break
+        level = level.parent
+    return chain[:1]
+
+
 def hide_times(path: Path) -> None:
-    """Reset a file's and its folder's modification times: they must not date a record."""
+    """Reset the times of a file and of every folder above it, up to the data folder's root.
+
+    A folder's time changes when a file or folder is made in it, so the folders
+    above a shard would otherwise date, say, the first response of each term.
+    """
     os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
-    os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
+    for folder in _up_to_root(path.parent):
+        os.utime(folder, (_FIXED_MTIME, _FIXED_MTIME))
 
 
 def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> None:
@@ -83,11 +159,14 @@ def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> Non
 
 
 def write_bytes_atomic(path: Path, payload: bytes, *, hide_mtime: bool = False) -> None:
-    """Write ``payload`` so that a crash leaves either the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    """Write ``payload`` so that a crash leaves either the old file or the new one.
+
+    The file (and any folder made for it) is its owner's alone from the start.
+    """
+    make_private_dirs(path.parent)
+    tmp, fd = _new_temp(path, str(threading.get_ident()))
     try:
-        with open(tmp, "wb") as f:
+        with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
@@ -97,10 +176,8 @@ def write_bytes_atomic(path: Path, payload: bytes, *, hide_mtime: bool = False) 
             tmp.unlink()
         raise
     if hide_mtime:
-        os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+        hide_times(path)
     _fsync_dir(path.parent)
-    if hide_mtime:
-        os.utime(path.parent, (_FIXED_MTIME, _FIXED_MTIME))
 
 
 def take_writer_lock(root: Path, name: str, busy_message: str) -> Any:
@@ -109,8 +186,8 @@ def take_writer_lock(root: Path, name: str, busy_message: str) -> Any:
     Raises:
         StoreBusy: another process holds it.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    f = open(root / name, "a+")  # noqa: SIM115 - held open for life
+    make_private_dirs(root)
+    f = os.fdopen(_create_private(root / name, os.O_RDWR | os.O_APPEND), "a+")
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -206,19 +283,24 @@ class DiskShelf:
         temps: list[tuple[Path, Path]] = []
         try:
             for path, data in sorted(files.items()):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.{os.getpid()}.bulk.tmp")
-                tmp.write_text(dumps(data), encoding="utf-8")
+                make_private_dirs(path.parent)
+                tmp, fd = _new_temp(path, "bulk")
                 temps.append((tmp, path))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(dumps(data).encode("utf-8"))
             os.sync()
         except BaseException:
             for tmp, _path in temps:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
             raise
+        folders: set[Path] = set()
         for tmp, path in temps:
             os.replace(tmp, path)
-            hide_times(path)
+            os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
+            folders.update(_up_to_root(path.parent))
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            os.utime(folder, (_FIXED_MTIME, _FIXED_MTIME))
         os.sync()
 
     def lock(self, root: Path, name: str, busy_message: str) -> Any:

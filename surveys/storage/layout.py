@@ -60,6 +60,11 @@ class DataFolder:
         return self.root / "sync" / "state.json"
 
     @property
+    def release_ledger(self) -> Path:
+        """Every answer figure as first published (see exports/release.py)."""
+        return self.root / "releases" / "ledger.json"
+
+    @property
     def hub(self) -> Path:
         return self.root / "hub"
 

@@ -18,6 +18,7 @@ import datetime as dt
 import hmac
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -27,7 +28,7 @@ from typing import Any
 
 from surveys.agreements.store import SignatureStore
 from surveys.model import valid_kiosk_id
-from surveys.storage.files import ResponseConflict, StoreBusy, write_json_atomic
+from surveys.storage.files import ResponseConflict, StoreBusy, append_line, write_json_atomic
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts
@@ -230,7 +231,8 @@ class Hub:
             except (ValueError, KeyError, BundleRefused, ResponseConflict) as exc:
                 # A journal is written whole (atomically) before merging; one that
                 # cannot be read was never acknowledged to anyone.
-                self._log("unknown", "recovery", f"dropped an unreadable journal: {exc}")
+                why = type(exc).__name__  # by type only: a message may name a record
+                self._log("unknown", "recovery", f"dropped an unreadable journal ({why})")
             journal.unlink()
 
     # -- what the lead sees --------------------------------------------------------
@@ -269,9 +271,15 @@ class Hub:
         write_json_atomic(self.folder.hub_kiosks, self.kiosks)
 
     def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
+        """One line: the hour, the kiosk, how, and what happened, never naming a record."""
+        outcome = _RECORD_ID.sub(lambda m: f"a {m[1] or 'record'}", outcome)
         line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
-        with open(self.folder.hub_log, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+        append_line(self.folder.hub_log, line)
+
+
+#: A record's id (or any long hex run, with the word before it) in a message: the log
+#: says "a response", never which one.
+_RECORD_ID = re.compile(r"(?:\b(response|signature) )?\b[0-9a-f]{16,}\b")
 
 
 def _crash_point(name: str) -> None:

@@ -21,7 +21,7 @@ from surveys.agreements.store import SignatureStore
 from surveys.content.library import load_content
 from surveys.keys import make_key_pair, open_private_key, parse_public_key
 
-PASSPHRASE = "benchmark passphrase"
+PASSPHRASE = "benchmark walrus lantern maple"
 
 
 def main() -> None:

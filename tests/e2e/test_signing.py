@@ -16,7 +16,7 @@ from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
 pytestmark = pytest.mark.browser
 PIN = "2468"
-PASSPHRASE = "a long school passphrase"
+PASSPHRASE = "kettle orchard violin puddle"
 PARENT, CHILD = "Zainab Okonkwo-Hughes", "Tobias Okonkwo-Hughes"
 
 

@@ -51,7 +51,7 @@ def test_no_key_or_a_damaged_key_means_no_signing(server, library, tmp_path):
 
 
 def test_the_kiosk_seals_what_it_saves_and_cannot_read_it_back(server, library, tmp_path):
-    _private, public = make_key_pair(tmp_path / "keys", "a long passphrase")
+    _private, public = make_key_pair(tmp_path / "keys", "otter lantern maple quiver")
     data = tmp_path / "data"
     kiosk = server(data, library, public.read_text())
     assert kiosk.can_sign()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from surveys.agreements.aup import Signer
-from surveys.agreements.signing import AgreementLibrary, SigningFlow, SigningStep
+from surveys.agreements.signing import MAX_POINTS, AgreementLibrary, SigningFlow, SigningStep
 from surveys.clock import FakeClock
 from surveys.flow import FlowError
 
@@ -138,7 +138,7 @@ def test_a_scribble_cannot_grow_without_bound(flow):
     flow.set_details(signer_name="Jo", relationship="Teacher")
     for _ in range(100):
         flow.add_stroke([(1.0, 2.0)] * 100)
-    assert sum(len(s) for s in flow.strokes) == 4000
+    assert sum(len(s) for s in flow.strokes) == MAX_POINTS == 1000
 
 
 def test_changing_something_after_a_failed_save_signs_the_corrected_details(flow):
