@@ -2,7 +2,8 @@
 
 Cover and method note, a headline page, one page per headline question and per
 EfCW strand (chart and a sentence of what changed), and — when the lead opens
-the signature register — AUP coverage by year group.
+the signature register — AUP coverage by year group. Every figure in it has
+been through suppression and the release policy: the coverage page's too.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from matplotlib.figure import Figure
 from exports.charts import GAP_NOTE, draw_bars, draw_trend
 from exports.report import Report, Section, band_sizes, latest_bars, rounded
 
-__all__ = ["AupCoverage", "write_evidence_pack"]
+__all__ = ["AupCoverage", "aup_lines", "method_note", "write_evidence_pack"]
 
 A4 = (8.27, 11.69)
 INK = "#1B2733"
-#: (year group, pupils with a current own agreement, pupils with a current parent agreement)
-AupCoverage = Sequence[tuple[str, int, int]]
+#: (year group, pupils with a current own agreement, pupils with a current parent agreement),
+#: already suppressed (None = hidden) by :func:`exports.register.coverage_by_year`.
+AupCoverage = Sequence[tuple[str, int | None, int | None]]
+HIDDEN = "c"
 
 METHOD = (
     "How this was collected. Pupils answered on classroom tablets and parents on a kiosk. "
@@ -36,6 +39,44 @@ METHOD = (
     "'Safer answer' means the answers the school marked as the one it hopes for; percentages "
     "are of everyone asked. A question whose wording changed starts a new line."
 )
+RELEASE = (
+    "Answers are shown only for terms that have ended ({open} and later are left out). Once "
+    "published, a figure is kept in a release ledger, and a later pack changes it only when "
+    "the change is itself large enough to show (every figure up by at least the threshold), "
+    "so that two packs cannot be compared to find what one pupil answered. {held}"
+)
+
+
+def method_note(report: Report) -> list[str]:
+    """The method note's paragraphs: how answers were collected, hidden and released."""
+    held = (
+        f"{report.release.held} table rows here are as first published: answers that came in "
+        "later are too few to show (marked as_published_before in the tables)."
+        if report.release.held
+        else "No figure here is held as first published."
+    )
+    return [
+        METHOD.format(normal=report.thresholds.normal, sensitive=report.thresholds.sensitive),
+        RELEASE.format(open=report.release.open_from.label, held=held),
+    ]
+
+
+def aup_lines(aup: AupCoverage, threshold: int) -> list[str]:
+    """The AUP coverage page's lines: hidden counts as c, with a note saying why."""
+
+    def n(count: int | None) -> str:
+        return HIDDEN if count is None else str(count)
+
+    return [
+        "Counts of current (latest-version) agreements signed at the kiosks, by year group, "
+        f"from the signature register. c: fewer than {threshold}, or hidden so that a small "
+        "number cannot be worked out from the total.",
+        *(
+            f"{year}: {n(own)} pupils with their own current agreement; "
+            f"{n(parents)} with a parent's current agreement."
+            for year, own, parents in aup
+        ),
+    ]
 
 
 def _text_page(pdf: PdfPages, title: str, paragraphs: list[str], *, size: float = 11) -> None:
@@ -92,11 +133,11 @@ def write_evidence_pack(
                 f"Terms covered: {span}. Made on {made_on.isoformat()}.",
                 f"What was asked: {asked}.",
                 f"Answer sets: {rounded(report.responses)} in all ({sizes}; rounded to the "
-                "nearest 10 so that they cannot be set against the tables).",
-                METHOD.format(
-                    normal=report.thresholds.normal, sensitive=report.thresholds.sensitive
-                ),
+                "nearest 10 so that they cannot be set against the tables), the current "
+                "term's included.",
+                *method_note(report),
             ],
+            size=10,  # the method note and the release policy fit on the cover
         )
         headline_text = [f"• {s.title} {s.sentence}" for s in report.headlines] or [
             "No headline questions have enough answers to show."
@@ -107,17 +148,9 @@ def write_evidence_pack(
         for section in report.strands:
             _chart_page(pdf, report, section, bars=True)
         if aup is not None:
-            lines = [
-                f"{year}: {own} pupils with their own current agreement; "
-                f"{parents} with a parent's current agreement."
-                for year, own, parents in aup
-            ]
             _text_page(
                 pdf,
                 "Acceptable Use Policy: who has signed",
-                [
-                    "Counts of current (latest-version) agreements signed at the kiosks, "
-                    "by year group, from the signature register.",
-                    *lines,
-                ],
+                aup_lines(aup, report.thresholds.normal),
+                size=9.5,  # a line per year group, all on one page
             )

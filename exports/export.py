@@ -1,4 +1,9 @@
-"""Write a report out: charts (PNG + SVG + alt text), tidy CSV tables, the PDF evidence pack."""
+"""Write a report out: charts (PNG + SVG + alt text), tidy CSV tables, the PDF evidence pack.
+
+The release ledger is updated first (:meth:`exports.release.Release.record`): no
+figure leaves before it is recorded, and if the ledger cannot be updated nothing
+is written.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 
 from exports.aggregate import ALL_YEARS, Row
 from exports.evidence import AupCoverage, write_evidence_pack
+from exports.release import HeldRow
 from exports.report import Report
 from exports.tables import csv_bytes
 from exports.trends import band_label
@@ -32,6 +38,11 @@ WHERE = [
 ]  # fmt: skip
 
 
+def _held(r: Row) -> str:
+    """``yes``: the figures an earlier export published; the change since is too small to show."""
+    return "yes" if isinstance(r, HeldRow) else "no"
+
+
 def answers_csv(rows: list[Row]) -> bytes:
     """One row per question × term × band (× year group) × answer, hidden cells as c."""
     out = []
@@ -42,9 +53,9 @@ def answers_csv(rows: list[Row]) -> bytes:
             hidden = answer in r.suppressed
             out.append(
                 [*_where(r), answer, labels.get(answer, answer),
-                 HIDDEN if hidden else count, total, "yes" if hidden else "no"]
+                 HIDDEN if hidden else count, total, "yes" if hidden else "no", _held(r)]
             )  # fmt: skip
-    header = [*WHERE, "answer_id", "answer", "count", "asked", "suppressed"]
+    header = [*WHERE, "answer_id", "answer", "count", "asked", "suppressed", "as_published_before"]
     return csv_bytes(header, out)
 
 
@@ -57,9 +68,12 @@ def favourable_csv(rows: list[Row]) -> bytes:
         pct = r.favourable_pct()
         out.append(
             [*_where(r), HIDDEN if r.total_suppressed else r.total,
-             HIDDEN if pct is None else f"{pct:.1f}", "no" if pct is not None else "yes"]
+             HIDDEN if pct is None else f"{pct:.1f}", "no" if pct is not None else "yes",
+             _held(r)]
         )  # fmt: skip
-    return csv_bytes([*WHERE, "asked", "safer_answer_pct", "suppressed"], out)
+    return csv_bytes(
+        [*WHERE, "asked", "safer_answer_pct", "suppressed", "as_published_before"], out
+    )
 
 
 def strands_csv(report: Report) -> bytes:
@@ -84,8 +98,14 @@ def write_export(
     aup: AupCoverage | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write every file; returns their paths."""
+    """Record the release in the ledger, then write every file; returns their paths.
+
+    Raises:
+        exports.release.ReleaseError: the ledger cannot be updated; nothing is written.
+    """
     step = progress or (lambda _s: None)
+    step("recording the release")
+    report.release.record()
     written: list[Path] = []
 
     def put(rel: str, data: bytes) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exports.suppress import MIN_NORMAL, suppress_column
 from exports.tables import csv_bytes
 from surveys.agreements.aup import Aup, AupRef, Signature, Signer
 from surveys.model import SchoolProfile
@@ -187,15 +188,23 @@ def not_signed(
     return out
 
 
+ALL_YEAR_GROUPS = "All year groups"
+
+
 def coverage_by_year(
     signatures: Sequence[Signature],
     aups: dict[str, Aup],
     school: SchoolProfile,
     today: dt.date | None = None,
-) -> list[tuple[str, int, int]]:
-    """Per year group: pupils with a current own agreement, and with a current parent's one.
+    *,
+    threshold: int = MIN_NORMAL,
+) -> list[tuple[str, int | None, int | None]]:
+    """Per year group, then all together: pupils with a current own agreement, and with a
+    current parent's one — for the evidence pack, so small numbers are hidden (``None``).
 
-    Each child counts once however many times they (or their parents) signed.
+    Each child counts once however many times they (or their parents) signed. Each
+    column is suppressed with its total (:func:`exports.suppress.suppress_column`):
+    a count below ``threshold`` is hidden, and never alone beside a shown total.
     """
     own: dict[str, set[tuple[str, str]]] = {}
     parents: dict[str, set[tuple[str, str]]] = {}
@@ -207,8 +216,12 @@ def coverage_by_year(
         child = sig.signer_name if sig.signer == Signer.PUPILS else sig.child_name or ""
         target = own if sig.signer == Signer.PUPILS else parents
         target.setdefault(sig.year_group, set()).add((_key(child), _key(sig.class_name or "")))
+    years = school.year_groups
+    own_shown, own_total = suppress_column([len(own.get(g.id, ())) for g in years], threshold)
+    par_shown, par_total = suppress_column([len(parents.get(g.id, ())) for g in years], threshold)
     return [
-        (g.name, len(own.get(g.id, ())), len(parents.get(g.id, ()))) for g in school.year_groups
+        *((g.name, o, p) for g, o, p in zip(years, own_shown, par_shown, strict=True)),
+        (ALL_YEAR_GROUPS, own_total, par_total),
     ]
 
 

@@ -1,18 +1,23 @@
 """Everything the e-safety lead exports, computed once: rows, charts, tables, headlines.
 
-``build_report`` reads a data folder and returns a :class:`Report`;
-``exports.export.write_export`` writes it out. The staff screen uses
-``headline_charts`` for its few pictures.
+``build_report`` reads a data folder and returns a :class:`Report` whose rows
+have been through the release policy (:mod:`exports.release`): closed terms
+only, each figure as first published unless its change is safe to show.
+``exports.export.write_export`` records them in the release ledger, then writes
+them out. The staff screen uses ``headline_charts`` for its few pictures, which
+show only what the ledger holds.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exports.aggregate import ALL_YEARS, Period, Row, missing_texts, rows_from, tally_folder
 from exports.charts import Bar, Chart, bar_chart, trend_chart
+from exports.release import Ledger, Release, prepare_release
 from exports.suppress import Thresholds, suppress
 from exports.trends import (
     Line,
@@ -24,6 +29,7 @@ from exports.trends import (
 )
 from surveys.content.library import ContentLibrary
 from surveys.model import Strand
+from surveys.storage.layout import DataFolder
 from surveys.storage.texts import load_texts
 
 __all__ = [
@@ -61,6 +67,8 @@ class Report:
     strands: list[Section]
     headlines: list[Section]
     questionnaires: list[tuple[str, int]]  # title, number of questions
+    #: The release policy's verdict: rows held as published before, and the ledger to update.
+    release: Release
     #: (questionnaire id, content hash) -> responses left out: no copy of their words here.
     missing: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -124,13 +132,30 @@ def build_report(
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    today: dt.date | None = None,
+    ledger: Path | None = None,
+    ledger_only: bool = False,
 ) -> Report:
+    """Count, suppress and apply the release policy; nothing is written.
+
+    Args:
+        today: terms from the one this falls in onwards are not published.
+        ledger: the release ledger (default: the data folder's).
+        ledger_only: show only figures the ledger holds (for a view that records nothing).
+    """
     step = progress or (lambda _s: None)
     t = thresholds or Thresholds()
     step("reading and counting answers")
     rows, total, by_band, missing = load_rows(
         data, library, since_year=since_year, thresholds=t, workers=workers
     )
+    release = prepare_release(
+        rows,
+        Ledger.load(ledger or DataFolder(data).release_ledger),
+        today=today or dt.date.today(),
+        ledger_only=ledger_only,
+    )
+    rows = release.rows
     periods = periods_of(rows)
     latest = periods[-1] if periods else None
     headlines = []
@@ -166,25 +191,31 @@ def build_report(
         strands.append(section)
     questionnaires = [(q.title, len(q.questions)) for q in library.questionnaires.values()]
     return Report(
-        library.school.name,
-        total - sum(missing.values()),
-        by_band,
-        periods,
-        rows,
-        t,
-        strands,
-        headlines,
-        questionnaires,
-        missing,
+        school=library.school.name,
+        responses=total - sum(missing.values()),
+        by_band=by_band,
+        periods=periods,
+        rows=rows,
+        thresholds=t,
+        strands=strands,
+        headlines=headlines,
+        questionnaires=questionnaires,
+        release=release,
+        missing=missing,
     )
 
 
-def headline_charts(data: Path, library: ContentLibrary) -> list[tuple[str, str, bytes]]:
+def headline_charts(
+    data: Path, library: ContentLibrary, *, today: dt.date | None = None
+) -> list[tuple[str, str, bytes]]:
     """(title, alt text, PNG) of each headline trend, for the staff screen.
+
+    Only figures an export has published (the release ledger's) are drawn: a
+    screen redrawn from live answers could be compared before and after a pupil.
 
     Slow (reads every response, draws charts): call it off the UI loop.
     """
-    report = build_report(data, library)
+    report = build_report(data, library, today=today, ledger_only=True)
     out = []
     for section in report.headlines:
         chart = section.charts[0]

@@ -22,17 +22,21 @@ Rules (after DfE and ONS practice, and the ICO's "motivated intruder" test):
    not one of their figures would be hidden; otherwise all of them are hidden.
 5. **Safer-answer %** is published per band only, and only when the favourable
    count and the rest are both at least the threshold and rule 2 holds for both.
+
+:func:`suppress_column` applies rules 1 and 2 to any list of counts shown with
+their total (the evidence pack's AUP coverage). What may be published *over
+time* is :mod:`exports.release`'s job.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exports.aggregate import ALL_YEARS, Period, Row
 
-__all__ = ["MIN_NORMAL", "MIN_SENSITIVE", "Thresholds", "suppress"]
+__all__ = ["MIN_NORMAL", "MIN_SENSITIVE", "Thresholds", "suppress", "suppress_column"]
 
 #: The smallest thresholds the export accepts.
 MIN_NORMAL = 5
@@ -142,3 +146,25 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
             or row.total - row.favourable < row.threshold
         )
     return rows
+
+
+def suppress_column(
+    counts: Sequence[int], threshold: int = MIN_NORMAL
+) -> tuple[list[int | None], int | None]:
+    """Counts shown beside their total, hidden (``None``) by rules 1 and 2.
+
+    Every count below ``threshold`` is hidden, zero included. The hidden counts
+    are then none, or at least two that add up to the threshold or more (else the
+    smallest shown count is hidden too), so the total cannot give one away. A
+    total below the threshold hides everything.
+    """
+    total = sum(counts)
+    if total < threshold:
+        return [None] * len(counts), None
+    hidden = {i for i, c in enumerate(counts) if c < threshold}
+    while hidden and (len(hidden) < 2 or sum(counts[i] for i in hidden) < threshold):
+        shown = [i for i in range(len(counts)) if i not in hidden]
+        if not shown:
+            return [None] * len(counts), None
+        hidden.add(min(shown, key=lambda i: (counts[i], i)))
+    return [None if i in hidden else c for i, c in enumerate(counts)], total

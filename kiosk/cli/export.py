@@ -44,7 +44,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     aup = None
     if args.key:
-        aup = _aup_coverage(args, data, library)
+        aup = _aup_coverage(args, data, library, thresholds.normal)
         if aup is None:
             return 1
     started = time.perf_counter()
@@ -63,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             progress=step,
             workers=min(2, os.cpu_count() or 1),
         )
-        bar.total = bar.n + len(report.charts) + 2  # now the rest is known
+        bar.total = bar.n + len(report.charts) + 3  # now the rest is known
         bar.refresh()
         written = write_export(report, out, aup=aup, progress=step)
     except ValueError as exc:  # a damaged shard names itself
@@ -84,11 +84,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"{len(report.periods)} terms, "
         f"{len(report.charts)} charts; {len(written)} files in {out} ({took:.1f} s)"
     )
+    print(f"Answers from {report.release.open_from.label} on are left out until that term ends.")
+    if report.release.held:
+        print(
+            f"{report.release.held} rows are as first published: the answers that came in "
+            "since are too few to show without giving someone's away (as_published_before)."
+        )
     print(f"Evidence pack: {out / 'evidence-pack.pdf'}")
     return 0
 
 
-def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignore[no-untyped-def]
+def _aup_coverage(args: argparse.Namespace, data: Path, library, threshold: int):  # type: ignore[no-untyped-def]
     from exports.register import coverage_by_year
     from surveys.agreements.sealing import open_signatures
     from surveys.agreements.store import SignatureStore
@@ -101,7 +107,9 @@ def _aup_coverage(args: argparse.Namespace, data: Path, library):  # type: ignor
     except KeyProblem as exc:
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return None
-    return coverage_by_year(signatures, library.aups, library.school, dt.date.today())
+    return coverage_by_year(
+        signatures, library.aups, library.school, dt.date.today(), threshold=threshold
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

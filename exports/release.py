@@ -1,0 +1,360 @@
+"""One release policy: what may be published, so that no two releases differ by one pupil.
+
+Suppression (:mod:`exports.suppress`) makes one release safe. Someone who
+compares two releases (two exports, a chart before and after a pupil they
+watched) sees their *difference*, and a difference of one pupil is that pupil's
+answers. So every answer figure goes through this module after suppression:
+
+1. **Closed terms only.** Answers are published for terms that have ended. The
+   current term, and anything dated after it, is left out whole.
+2. **A ledger.** ``<data>/releases/ledger.json`` keeps every row as it was
+   published: each answer's count and the total (``null`` where hidden), and
+   the favourable count behind a safer-answer % when the % is shown. It holds
+   nothing that was not published. Rows go in *units* — one wording of a
+   question, in one term and band, with its year-group rows — because the
+   year-group rows add up to the band's row and must move together.
+3. **Frozen unless the change itself passes.** When a later export recomputes a
+   unit that is in the ledger, the new figures replace the old only when the
+   same figures are hidden as before, and in every row that changed each
+   published figure (each count, the total, the favourable count and the rest
+   behind a %) went *up* by at least the threshold, as did the hidden cells of
+   each published sum taken together. A figure that stayed the same in a row
+   that changed is a zero, and zero is too small to publish: "none of the late
+   pupils said yes" gives their answers away. Otherwise the unit stands as
+   published before (:class:`HeldRow`, ``as_published_before`` in the tables),
+   or hidden whole if it was published under a lower threshold than asked now.
+   A release that shows only figures the ledger holds, unchanged (the same
+   answers under a raised threshold), is shown as it is and not recorded.
+4. **Recorded before it is shown.** :func:`prepare_release` moves nothing.
+   :meth:`Release.record` writes the new and changed units to the ledger;
+   :func:`exports.export.write_export` calls it before it writes a single file.
+   A view that does not record (``ledger_only=True``) shows only what the ledger
+   holds.
+
+Errors: ``ReleaseError(ValueError)`` — the ledger is damaged, cannot be written,
+or changed while this release was being worked out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exports.aggregate import ALL_YEARS, Period, QuestionInfo, Row
+from surveys.storage.files import StoreBusy, take_writer_lock, write_json_atomic
+from surveys.terms import academic_year, term_of
+
+__all__ = [
+    "HeldRow",
+    "Ledger",
+    "Published",
+    "Release",
+    "ReleaseError",
+    "current_period",
+    "prepare_release",
+]
+
+FORMAT = 1
+LOCK = ".ledger.lock"
+
+#: questionnaire id, question id, wording hash, academic year, term, band
+UnitKey = tuple[str, str, str, str, str, str]
+
+
+class ReleaseError(ValueError):
+    """The release ledger is damaged, cannot be written, or changed under this release."""
+
+
+class HeldRow(Row):
+    """A row shown as an earlier release published it: the change since is too small to show.
+
+    Only the published figures are known. A hidden cell holds nothing of its own:
+    the first hidden cell of each published sum carries that sum's hidden part, so
+    that the total and the favourable count stay right; nothing prints hidden cells.
+    """
+
+
+@dataclass(frozen=True)
+class Published:
+    """One row's figures as published; ``None`` where hidden."""
+
+    threshold: int
+    total: int | None
+    counts: dict[str, int | None]
+    #: The favourable count behind the safer-answer %, when the % is shown.
+    favourable: int | None
+
+    @classmethod
+    def of(cls, row: Row) -> Published:
+        return cls(
+            threshold=row.threshold,
+            total=None if row.total_suppressed else row.total,
+            counts={k: None if k in row.suppressed else c for k, c in row.counts.items()},
+            favourable=None if row.favourable_suppressed else row.favourable,
+        )
+
+    @property
+    def figures(self) -> tuple[int | None, tuple[tuple[str, int | None], ...], int | None]:
+        return self.total, tuple(sorted(self.counts.items())), self.favourable
+
+    @property
+    def pattern(self) -> tuple[bool, frozenset[str], bool]:
+        """Which figures are hidden."""
+        hidden = frozenset(k for k, c in self.counts.items() if c is None)
+        return self.total is None, hidden, self.favourable is None
+
+    def row(self, info: QuestionInfo, period: Period, band: str, year_group: str) -> HeldRow:
+        """This row as published, for the charts and tables to show again."""
+        if set(self.counts) != info.counts_keys:
+            raise ReleaseError("the release ledger does not match the questionnaire's answers")
+        keys = [k for k, _label in info.options]  # in the order shown
+        counts = {k: self.counts[k] or 0 for k in keys}
+        if self.total is not None:
+            if self.favourable is None:
+                groups = [(keys, self.total)]
+            else:
+                fav = [k for k in keys if k in info.favourable]
+                rest = [k for k in keys if k not in info.favourable]
+                groups = [(fav, self.favourable), (rest, self.total - self.favourable)]
+            for members, whole in groups:
+                hidden = [k for k in members if self.counts[k] is None]
+                left = whole - sum(counts[k] for k in members)
+                if left < 0 or (left and not hidden):
+                    raise ReleaseError("the release ledger's figures do not add up")
+                if hidden:
+                    counts[hidden[0]] = left
+        return HeldRow(
+            info, period, band, year_group, counts,
+            threshold=self.threshold,
+            suppressed={k for k, c in self.counts.items() if c is None},
+            total_suppressed=self.total is None,
+            favourable_suppressed=self.favourable is None,
+        )  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "total": self.total,
+            "counts": self.counts,
+            "favourable": self.favourable,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Published:
+        counts = raw["counts"]
+        numbers = [raw["total"], raw["favourable"], *counts.values()]
+        if not isinstance(raw["threshold"], int) or not all(
+            n is None or (isinstance(n, int) and n >= 0) for n in numbers
+        ):
+            raise TypeError("not a count")
+        return cls(raw["threshold"], raw["total"], dict(counts), raw["favourable"])
+
+
+def unit_of(row: Row) -> UnitKey:
+    q = row.question
+    p = row.period
+    return (q.questionnaire_id, q.question_id, q.text_hash, p.academic_year, p.term.value, row.band)
+
+
+@dataclass
+class Ledger:
+    """Every unit as last published, read from one file."""
+
+    path: Path
+    units: dict[UnitKey, dict[str, Published]] = field(default_factory=dict)
+    #: SHA-256 of the file as read ("" when there was none): was it changed meanwhile?
+    fingerprint: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            raise ReleaseError(f"{path}: cannot read the release ledger ({exc})") from None
+        units: dict[UnitKey, dict[str, Published]] = {}
+        try:
+            doc = json.loads(raw)
+            if doc["format"] != FORMAT:
+                raise ValueError(f"format {doc['format']!r}")
+            for u in doc["units"]:
+                key = (
+                    str(u["questionnaire"]), str(u["question"]), str(u["wording"]),
+                    str(u["year"]), str(u["term"]), str(u["band"]),
+                )  # fmt: skip
+                units[key] = {str(yg): Published.from_json(p) for yg, p in u["rows"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ReleaseError(
+                f"{path}: the release ledger is damaged ({type(exc).__name__}); restore it "
+                "from a copy. Publishing without it could let two exports be compared."
+            ) from None
+        return cls(path, units, hashlib.sha256(raw).hexdigest())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "units": [
+                {"questionnaire": q, "question": qid, "wording": h, "year": y, "term": t,
+                 "band": b, "rows": {yg: p.to_json() for yg, p in sorted(rows.items())}}
+                for (q, qid, h, y, t, b), rows in sorted(self.units.items())
+            ],
+        }  # fmt: skip
+
+
+@dataclass
+class Release:
+    """What may be shown now, and what the ledger must record before it is."""
+
+    rows: list[Row]
+    #: Rows shown as published before (their change since is too small to publish).
+    held: int
+    #: The first term not published: the current one.
+    open_from: Period
+    ledger: Ledger
+    #: Units published for the first time, or changed: the ledger's new entries.
+    entries: dict[UnitKey, dict[str, Published]] = field(default_factory=dict)
+
+    def record(self) -> None:
+        """Write this release's new and changed units into the ledger (before showing them).
+
+        Raises:
+            ReleaseError: the ledger changed since this release was worked out
+                (another export ran meanwhile: run this one again), or cannot be written.
+        """
+        if not self.entries:
+            return
+        path = self.ledger.path
+        try:
+            lock = take_writer_lock(path.parent, LOCK, "another export is updating the ledger")
+        except (StoreBusy, OSError) as exc:
+            raise ReleaseError(f"{path}: cannot update the release ledger ({exc})") from None
+        try:
+            now = Ledger.load(path)
+            if now.fingerprint != self.ledger.fingerprint:
+                raise ReleaseError(
+                    f"{path} changed while this export was being made (another export?): "
+                    "run it again. Nothing was written."
+                )
+            now.units.update(self.entries)
+            try:
+                write_json_atomic(path, now.to_json())
+            except OSError as exc:
+                raise ReleaseError(f"{path}: cannot write the release ledger ({exc})") from None
+        finally:
+            lock.close()
+        self.ledger = Ledger.load(path)
+        self.entries = {}
+
+
+def current_period(today: dt.date) -> Period:
+    return Period.of(academic_year(today), term_of(today).value)
+
+
+def prepare_release(
+    rows: Iterable[Row], ledger: Ledger, *, today: dt.date, ledger_only: bool = False
+) -> Release:
+    """Apply the policy to suppressed ``rows``; the ledger is not touched.
+
+    Args:
+        rows: from :func:`exports.suppress.suppress`, every unit whole.
+        ledger: what has been published before.
+        today: terms from the one ``today`` falls in onwards are left out.
+        ledger_only: show only what the ledger holds (a view that records nothing).
+    """
+    open_from = current_period(today)
+    units: dict[UnitKey, list[Row]] = {}
+    for r in rows:
+        if r.period < open_from:
+            units.setdefault(unit_of(r), []).append(r)
+    shown: list[Row] = []
+    entries: dict[UnitKey, dict[str, Published]] = {}
+    held = 0
+    for key, fresh in units.items():
+        now = {r.year_group: Published.of(r) for r in fresh}
+        before = ledger.units.get(key)
+        if before is None:
+            if not ledger_only:
+                shown += fresh
+                # A unit hidden whole says nothing yet: it is not recorded.
+                band_row = now.get(ALL_YEARS)
+                if band_row is not None and band_row.total is not None:
+                    entries[key] = now
+            continue
+        if _within(now, before):
+            shown += fresh
+        elif not ledger_only and _change_passes(now, before, fresh[0].question):
+            shown += fresh
+            entries[key] = now
+        else:
+            again = _as_before(before, fresh)
+            held += sum(isinstance(r, HeldRow) for r in again)
+            shown += again
+    shown.sort(key=lambda r: (r.question.series, r.band, r.period, r.year_group))
+    return Release(shown, held, open_from, ledger, entries)
+
+
+def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
+    """Is every figure shown now one the ledger already published, with the same value?
+
+    Then showing ``now`` tells nobody anything new (it may hide more, as when the
+    threshold was raised), and the ledger keeps the fuller release.
+    """
+    if now.keys() != before.keys():
+        return False
+    band_now, band_before = now.get(ALL_YEARS), before.get(ALL_YEARS)
+    if band_now is not None and band_before is not None and band_now.total is None:
+        return False  # hidden whole now (a new small sibling?): show what was published
+    for yg, new in now.items():
+        old = before[yg]
+        pairs = [(new.total, old.total), (new.favourable, old.favourable)]
+        pairs += [(c, old.counts.get(k)) for k, c in new.counts.items()]
+        if any(n is not None and n != o for n, o in pairs):
+            return False
+    return True
+
+
+def _change_passes(
+    now: dict[str, Published], before: dict[str, Published], info: QuestionInfo
+) -> bool:
+    """May ``now`` replace ``before``: is the difference between them safe to publish?"""
+    if now.keys() != before.keys():
+        return False
+    for yg, new in now.items():
+        old = before[yg]
+        if new.figures == old.figures:
+            continue  # no pupil added to this row
+        if new.pattern != old.pattern or new.total is None or old.total is None:
+            return False
+        t = max(new.threshold, old.threshold)
+        moved = {k: c - (old.counts[k] or 0) for k, c in new.counts.items() if c is not None}
+        if any(d < t for d in moved.values()):
+            return False
+        keys = list(new.counts)
+        sums = [(keys, new.total - old.total)]
+        if new.favourable is not None and old.favourable is not None:
+            fav = [k for k in keys if k in info.favourable]
+            gain = new.favourable - old.favourable
+            sums += [(fav, gain), ([k for k in keys if k not in fav], new.total - old.total - gain)]
+        for members, gain in sums:
+            hidden_gain = gain - sum(moved.get(k, 0) for k in members)
+            if gain < t or (any(k not in moved for k in members) and hidden_gain < t):
+                return False
+    return True
+
+
+def _as_before(before: dict[str, Published], fresh: list[Row]) -> list[Row]:
+    """The unit as published before; hidden whole if that was under a lower threshold."""
+    first = fresh[0]
+    if any(p.threshold < first.threshold for p in before.values()):
+        hidden = []
+        for r in fresh:
+            r.suppressed, r.total_suppressed, r.favourable_suppressed = set(r.counts), True, True
+            hidden.append(r)
+        return hidden
+    return [p.row(first.question, first.period, first.band, yg) for yg, p in sorted(before.items())]

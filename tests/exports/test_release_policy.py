@@ -1,0 +1,234 @@
+"""The release policy on hand-made data: closed terms only, figures frozen unless the change passes.
+
+The pupils answer the shipped ages 4–7 questionnaire (and, where a test needs
+a year-group table, a one-question one), saved through the kiosk's store.
+"Now" is spring 2025/26, so autumn 2025/26 has closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exports.aggregate import ALL_YEARS, Period, Row
+from exports.export import write_export
+from exports.release import HeldRow, ReleaseError
+from exports.report import build_report, headline_charts
+from exports.suppress import Thresholds
+from surveys.model import Questionnaire, Term
+from surveys.storage.layout import DataFolder
+from tests.exports.release_data import balanced, changes, figures, recovered, save, table
+
+TODAY = dt.date(2026, 2, 2)  # spring 2025/26
+AUTUMN = Period(2025, 0)
+SPRING = Period(2025, 1)
+
+
+@pytest.fixture
+def q(library) -> Questionnaire:
+    return library.questionnaires["pupils-4-7"]
+
+
+def autumn(data: Path, q: Questionnaire, pupils, **kw) -> None:
+    save(data, q, pupils, "2025/26", Term.AUTUMN, **kw)
+
+
+def report(data: Path, library, **kw):
+    return build_report(data, library, today=kw.pop("today", TODAY), **kw)
+
+
+def band_rows(rows: list[Row], period: Period = AUTUMN) -> dict[str, Row]:
+    return {r.question.question_id: r for r in rows if r.period == period and not r.year_group}
+
+
+def published(data: Path, library, **kw):
+    """Work out a release and record it, as ``write_export`` does before writing a file."""
+    r = report(data, library, **kw)
+    r.release.record()
+    return r
+
+
+def test_a_change_big_enough_in_every_figure_is_published_and_recorded(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    first = tmp_path / "first"
+    write_export(report(data, library), first)
+    autumn(data, q, balanced(q, 72, start=72))  # a kiosk that synced late: 72 more
+    later = report(data, library)
+    rows = band_rows(later.rows)
+    assert {r.total for r in rows.values()} == {144}
+    assert not any(isinstance(r, HeldRow) for r in later.rows) and later.release.held == 0
+    second = tmp_path / "second"
+    write_export(later, second)
+    moved = changes(figures(first), figures(second))
+    counts = [(int(a), int(b)) for k, (a, b) in moved.items() if k[-1] in ("count", "asked")]
+    assert counts and all(b - a >= 10 for a, b in counts)  # each by at least the threshold
+    assert recovered(first, second) == set()
+    ledger = json.loads(DataFolder(data).release_ledger.read_text("utf-8"))
+    assert {u["rows"][ALL_YEARS]["total"] for u in ledger["units"]} == {144}
+
+
+def test_a_change_that_leaves_one_answer_where_it_was_is_held_because_zero_is_too_small(
+    tmp_path, library, q
+):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    published(data, library)
+    late = balanced(q, 72, start=72)
+    for pupil in late:  # every late pupil says the same to this one question
+        pupil["like-going-online"] = q.questions[0].options[0].id
+    autumn(data, q, late)
+    rows = band_rows(report(data, library).rows)
+    still = rows["like-going-online"]
+    # "None of the 72 late pupils gave any other answer" is as telling as a count of one.
+    assert isinstance(still, HeldRow) and still.total == 72
+    assert not isinstance(rows["be-kind"], HeldRow) and rows["be-kind"].total == 144
+
+
+def test_a_few_late_answers_leave_the_whole_term_as_first_published(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    before = band_rows(published(data, library).rows)
+    autumn(data, q, balanced(q, 3))
+    again = report(data, library)
+    after = band_rows(again.rows)
+    assert all(isinstance(r, HeldRow) for r in after.values())
+    for qid, row in after.items():
+        assert (row.total, row.favourable_pct()) == (
+            before[qid].total,
+            before[qid].favourable_pct(),
+        )
+        shown = {k: c for k, c in row.counts.items() if k not in row.suppressed}
+        assert shown == {k: c for k, c in before[qid].counts.items() if k not in row.suppressed}
+    assert again.release.held == len(again.rows)
+
+
+def test_the_current_term_is_never_published_however_many_answered_until_it_ends(
+    tmp_path, library, q
+):
+    data = tmp_path / "data"
+    save(data, q, balanced(q, 72), "2025/26", Term.SPRING)
+    now = report(data, library)
+    assert now.rows == [] and now.periods == [] and now.release.open_from == SPRING
+    after_easter = report(data, library, today=dt.date(2026, 4, 20))
+    assert after_easter.periods == [SPRING] and band_rows(after_easter.rows, SPRING)
+
+
+def test_working_out_a_report_moves_nothing_only_recording_it_does(tmp_path, library, q):
+    data = tmp_path / "data"
+    ledger = DataFolder(data).release_ledger
+    autumn(data, q, balanced(q, 72))
+    report(data, library)
+    report(data, library)
+    assert not ledger.exists()
+    published(data, library)
+    kept = ledger.read_bytes()
+    autumn(data, q, balanced(q, 72, start=72))
+    report(data, library)
+    assert ledger.read_bytes() == kept
+
+
+def test_the_ledger_holds_only_what_was_published(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 40))
+    autumn(data, q, balanced(q, 4), year_group="year-1")  # a small year group: hidden
+    published(data, library)
+    ledger = json.loads(DataFolder(data).release_ledger.read_text("utf-8"))
+    hidden = 0
+    for unit in ledger["units"]:
+        for row in unit["rows"].values():
+            threshold = row["threshold"]
+            for n in [row["total"], row["favourable"], *row["counts"].values()]:
+                assert n is None or n >= threshold
+                hidden += n is None
+    assert hidden, "some figures were hidden, and the ledger does not hold them"
+
+
+def test_a_raised_threshold_hides_a_row_published_under_a_lower_one_not_its_small_counts(
+    tmp_path, library, q
+):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))  # every count 12 to 18
+    published(data, library)
+    strict = Thresholds(13, 13)
+    unchanged = band_rows(report(data, library, thresholds=strict).rows)
+    assert all(not r.total_suppressed for r in unchanged.values())  # nothing new: shown at 13
+    autumn(data, q, balanced(q, 3))
+    later = report(data, library, thresholds=strict)
+    for row in later.rows:
+        assert row.total_suppressed or all(
+            c >= 13 for k, c in row.counts.items() if k not in row.suppressed
+        )
+    assert any(r.total_suppressed for r in band_rows(later.rows).values())
+
+
+def test_a_late_pupil_who_completes_a_year_group_table_does_not_get_it_shown_beside_the_old_band(
+    tmp_path, library
+):
+    one = Questionnaire.model_validate({
+        "id": "one-question", "version": 1, "title": "One", "audience": "pupils", "band": "7-11",
+        "intro": "Anonymous.", "help_routes": ["school"],
+        "questions": [{"id": "tell", "text": "Would you tell?", "strand": "online-bullying",
+                       "favourable": ["yes"],
+                       "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]}],
+    })  # fmt: skip
+    data = tmp_path / "data"
+    three = [{"tell": a} for a in ["yes", "no", None] for _ in range(10)]
+    four = [{"tell": a} for a, n in (("yes", 5), ("no", 5), (None, 4)) for _ in range(n)]
+    save(data, one, three, "2025/26", Term.AUTUMN, year_group="year-3")
+    save(data, one, four, "2025/26", Term.AUTUMN, year_group="year-4")
+    first = tmp_path / "first"
+    write_export(report(data, library), first)  # year 4's 4 skips hide the year-group table
+    save(data, one, [{"tell": None}], "2025/26", Term.AUTUMN, year_group="year-4")
+    second = tmp_path / "second"
+    write_export(report(data, library), second)
+    # Alone, the year-group table would now pass (every count 5 or more); beside the
+    # band's old row it would add up to one more skip than the band: the pupil's answer.
+    assert changes(figures(first), figures(second)) == {}
+    years = [r for r in table(second, "answers.csv") if r["year_group"] != "all"]
+    assert years and {r["count"] for r in years} == {"c"}
+
+
+def test_the_staff_screen_draws_only_what_an_export_has_published(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    assert headline_charts(data, library, today=TODAY) == []
+    published(data, library)
+    shown = headline_charts(data, library, today=TODAY)
+    assert shown and all(png.startswith(b"\x89PNG") for _t, _a, png in shown)
+    autumn(data, q, balanced(q, 1))  # one more pupil: the picture must not move
+    assert [alt for _t, alt, _p in headline_charts(data, library, today=TODAY)] == [
+        alt for _t, alt, _p in shown
+    ]
+
+
+def test_two_exports_worked_out_at_once_the_second_to_record_is_refused(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    one, two = report(data, library), report(data, library)
+    one.release.record()
+    with pytest.raises(ReleaseError, match="changed while"):
+        two.release.record()
+
+
+def test_a_damaged_ledger_stops_the_export_rather_than_publish_without_it(tmp_path, library, q):
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    ledger = DataFolder(data).release_ledger
+    ledger.parent.mkdir(parents=True)
+    ledger.write_text('{"format": 1, "units": [{"questionnaire": "pupils-4-7"}]}')
+    with pytest.raises(ReleaseError, match="damaged"):
+        report(data, library)
+    exe = str(Path(sys.executable).parent / "esafety")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [exe, "export", "--data", str(data), "--out", str(out), "--quiet"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1 and "release ledger is damaged" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
