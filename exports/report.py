@@ -1,8 +1,8 @@
 """Everything the e-safety lead exports, computed once: rows, charts, tables, headlines.
 
 ``build_report`` reads a data folder and returns a :class:`Report`;
-``exports.export.write_export`` writes it out. The staff screen uses
-``headline_charts`` for its few pictures.
+``exports.export.write_export`` writes it out. Reading opens the sealed
+responses with the lead's key, in memory.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from exports.trends import (
     strand_lines,
 )
 from surveys.content.library import ContentLibrary
+from surveys.keys import SchoolKey
 from surveys.model import Strand
 from surveys.storage.texts import load_texts
 
@@ -31,7 +32,6 @@ __all__ = [
     "Section",
     "band_sizes",
     "build_report",
-    "headline_charts",
     "latest_bars",
     "load_rows",
     "rounded",
@@ -73,6 +73,7 @@ def load_rows(
     data: Path,
     library: ContentLibrary,
     *,
+    key: SchoolKey,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     workers: int = 1,
@@ -82,7 +83,7 @@ def load_rows(
     Returns (rows, responses read, responses per band, responses left out for want
     of their questionnaire's words).
     """
-    counted = tally_folder(data, since_year=since_year, workers=workers)
+    counted = tally_folder(data, key, since_year=since_year, workers=workers)
     by_band: dict[str, int] = {}
     total = 0
     for (_qid, _h, _y, _t, band, _yg), counter in counted.items():
@@ -120,6 +121,7 @@ def build_report(
     data: Path,
     library: ContentLibrary,
     *,
+    key: SchoolKey,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
@@ -129,7 +131,7 @@ def build_report(
     t = thresholds or Thresholds()
     step("reading and counting answers")
     rows, total, by_band, missing = load_rows(
-        data, library, since_year=since_year, thresholds=t, workers=workers
+        data, library, key=key, since_year=since_year, thresholds=t, workers=workers
     )
     periods = periods_of(rows)
     latest = periods[-1] if periods else None
@@ -177,20 +179,6 @@ def build_report(
         questionnaires,
         missing,
     )
-
-
-def headline_charts(data: Path, library: ContentLibrary) -> list[tuple[str, str, bytes]]:
-    """(title, alt text, PNG) of each headline trend, for the staff screen.
-
-    Slow (reads every response, draws charts): call it off the UI loop.
-    """
-    report = build_report(data, library)
-    out = []
-    for section in report.headlines:
-        chart = section.charts[0]
-        out.append((chart.title, chart.alt, chart.png(dpi=80)))
-        chart.figure.clear()
-    return out
 
 
 def rounded(n: int) -> str:
