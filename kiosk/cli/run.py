@@ -16,9 +16,12 @@ from kiosk.cli.common import DEFAULT_PORT, content_dir, lan_address
 from surveys.agreements.store import SignatureStore
 from surveys.content.errors import ContentError, Severity
 from surveys.content.library import check_content, load_content
+from surveys.keys import KeyProblem, parse_public_key
+from surveys.sealed import demo_public_key
 from surveys.storage.files import StoreBusy
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore, live_count
+from surveys.storage.settings import load_settings
 from surveys.terms import academic_year, term_of
 
 __all__ = ["add_parsers"]
@@ -155,16 +158,25 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
+    data = Path(args.data)
+    # Sealed as the kiosk would seal them: to the school's key if this folder has one.
+    installed = load_settings(data).public_key if DataFolder(data).is_kiosk() else None
     try:
-        with ResponseStore(Path(args.data)) as store:
+        public = parse_public_key(installed) if installed else demo_public_key()
+    except KeyProblem as exc:
+        print(f"esafety demo-data: the installed key is damaged: {exc}", file=sys.stderr)
+        return 1
+    try:
+        with ResponseStore(data) as store:
             kiosks = [args.kiosk] if args.kiosk else None
             written = write_demo_data(
-                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks
+                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks, public=public
             )
     except StoreBusy as exc:
         print(f"esafety demo-data: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {written} synthetic responses to {args.data}")
+    sealed_to = "the school's key" if installed else "the sample school's DEMO key"
+    print(f"wrote {written} synthetic responses to {args.data}, sealed to {sealed_to}")
     return 0
 
 
