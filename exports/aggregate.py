@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from surveys.keys import SchoolKey
 from surveys.model import Questionnaire, Strand, Term
+from surveys.sealed import open_raw
 from surveys.storage.responses import ResponseStore
 
 __all__ = [
@@ -194,37 +196,56 @@ def _tally_into(
 
 
 def tally_folder(
-    data: Path, *, since_year: int | None = None, workers: int = 1
+    data: Path, key: SchoolKey, *, since_year: int | None = None, workers: int = 1
 ) -> dict[Key, Counter[tuple[str, str | None]]]:
-    """:func:`tally` over a data folder, read by ``workers`` processes (shards split between them).
+    """:func:`tally` over a data folder's sealed responses, opened with ``key`` in memory.
 
-    Only the small tallies come back from the workers, so two processes on two
-    cores take about half the time. Workers are forked: use ``workers > 1`` from
-    the command line only, never inside the kiosk server.
+    ``workers`` processes share the shards; each opens and counts its part, and
+    only the small tallies come back (nothing opened touches the disk). Workers
+    are forked: use ``workers > 1`` from the command line only, never inside the
+    kiosk server.
+
+    Raises:
+        KeyProblem: a record was sealed to another key, or is damaged.
     """
     if workers <= 1:
-        store = ResponseStore(data, writer=False)
-        return tally(store.raw_responses(since_year=since_year), since_year=since_year)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(_tally_part, [(data, since_year, i, workers) for i in range(workers)])
+        return _tally_part(data, key, since_year, 0, 1)
+    global _FORKED_KEY
+    _FORKED_KEY = key  # forked children inherit it; a private key is never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(
+                _tally_forked, [(data, since_year, i, workers) for i in range(workers)]
+            )
+    finally:
+        _FORKED_KEY = None
     merged = parts[0]
     for part in parts[1:]:
-        for key, counter in part.items():
-            mine = merged.get(key)
+        for k, counter in part.items():
+            mine = merged.get(k)
             if mine is None:
-                merged[key] = counter
+                merged[k] = counter
             else:
                 mine.update(counter)
     return merged
 
 
-def _tally_part(
+_FORKED_KEY: SchoolKey | None = None
+
+
+def _tally_forked(
     data: Path, since_year: int | None, index: int, parts: int
 ) -> dict[Key, Counter[tuple[str, str | None]]]:
+    assert _FORKED_KEY is not None
+    return _tally_part(data, _FORKED_KEY, since_year, index, parts)
+
+
+def _tally_part(
+    data: Path, key: SchoolKey, since_year: int | None, index: int, parts: int
+) -> dict[Key, Counter[tuple[str, str | None]]]:
     store = ResponseStore(data, writer=False)
-    return tally(
-        store.raw_responses(since_year=since_year, part=(index, parts)), since_year=since_year
-    )
+    records = store.raw_records(since_year=since_year, part=(index, parts))
+    return tally(open_raw(records, key), since_year=since_year)
 
 
 def rows_from(

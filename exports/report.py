@@ -1,11 +1,11 @@
 """Everything the e-safety lead exports, computed once: rows, charts, tables, headlines.
 
-``build_report`` reads a data folder and returns a :class:`Report` whose rows
-have been through the release policy (:mod:`exports.release`): closed terms
-only, each figure as first published unless its change is safe to show.
+``build_report`` reads a data folder, opening the sealed responses with the
+lead's key in memory, and returns a :class:`Report` whose rows have been
+through the release policy (:mod:`exports.release`): closed terms only, each
+figure as first published unless its change is safe to show.
 ``exports.export.write_export`` records them in the release ledger, then writes
-them out. The staff screen uses ``headline_charts`` for its few pictures, which
-show only what the ledger holds.
+them out.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from exports.trends import (
     strand_lines,
 )
 from surveys.content.library import ContentLibrary
+from surveys.keys import SchoolKey
 from surveys.model import Strand
 from surveys.storage.layout import DataFolder
 from surveys.storage.texts import load_texts
@@ -37,7 +38,6 @@ __all__ = [
     "Section",
     "band_sizes",
     "build_report",
-    "headline_charts",
     "latest_bars",
     "load_rows",
     "rounded",
@@ -81,6 +81,7 @@ def load_rows(
     data: Path,
     library: ContentLibrary,
     *,
+    key: SchoolKey,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     workers: int = 1,
@@ -90,7 +91,7 @@ def load_rows(
     Returns (rows, responses read, responses per band, responses left out for want
     of their questionnaire's words).
     """
-    counted = tally_folder(data, since_year=since_year, workers=workers)
+    counted = tally_folder(data, key, since_year=since_year, workers=workers)
     by_band: dict[str, int] = {}
     total = 0
     for (_qid, _h, _y, _t, band, _yg), counter in counted.items():
@@ -128,6 +129,7 @@ def build_report(
     data: Path,
     library: ContentLibrary,
     *,
+    key: SchoolKey,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
@@ -147,7 +149,7 @@ def build_report(
     t = thresholds or Thresholds()
     step("reading and counting answers")
     rows, total, by_band, missing = load_rows(
-        data, library, since_year=since_year, thresholds=t, workers=workers
+        data, library, key=key, since_year=since_year, thresholds=t, workers=workers
     )
     release = prepare_release(
         rows,
@@ -203,25 +205,6 @@ def build_report(
         release=release,
         missing=missing,
     )
-
-
-def headline_charts(
-    data: Path, library: ContentLibrary, *, today: dt.date | None = None
-) -> list[tuple[str, str, bytes]]:
-    """(title, alt text, PNG) of each headline trend, for the staff screen.
-
-    Only figures an export has published (the release ledger's) are drawn: a
-    screen redrawn from live answers could be compared before and after a pupil.
-
-    Slow (reads every response, draws charts): call it off the UI loop.
-    """
-    report = build_report(data, library, today=today, ledger_only=True)
-    out = []
-    for section in report.headlines:
-        chart = section.charts[0]
-        out.append((chart.title, chart.alt, chart.png(dpi=80)))
-        chart.figure.clear()
-    return out
 
 
 def rounded(n: int) -> str:

@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Iterator
 
 from surveys.content.library import ContentLibrary
-from surveys.model import Questionnaire, Response, Term
+from surveys.model import Questionnaire, Response, SealedResponse, Term
+from surveys.sealed import demo_public_key, seal_response
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts
 from surveys.terms import academic_year, term_of
@@ -91,13 +92,23 @@ def write_demo_data(
     *,
     seed: int = 1,
     kiosk_ids: list[str] | None = None,
+    public: bytes | None = None,
 ) -> int:
-    """Write ``count`` demo responses through the kiosk's own store; returns how many."""
+    """Write ``count`` demo responses through the kiosk's own store; returns how many.
+
+    Each is sealed, as a kiosk seals it, to ``public`` (default: the sample
+    school's demo key). The same seed makes the same ids, and an id already
+    stored is skipped, so a second run adds nothing.
+    """
+    key = public or demo_public_key()
     keep_texts(store.root, library.questionnaires.values())
+    stored = {r["id"] for r in store.raw_records()}
     written = 0
-    batch: list[Response] = []
+    batch: list[SealedResponse] = []
     for r in demo_responses(library, count, seed=seed, kiosk_ids=kiosk_ids):
-        batch.append(r)
+        if r.id in stored:
+            continue
+        batch.append(seal_response(r, key))
         if len(batch) >= BATCH:
             written += store.save_many(batch)
             batch = []

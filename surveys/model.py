@@ -28,6 +28,7 @@ __all__ = [
     "Questionnaire",
     "Response",
     "SchoolProfile",
+    "SealedResponse",
     "Strand",
     "StringTable",
     "Term",
@@ -302,6 +303,27 @@ class Response(_Strict):
     kiosk_id: KioskId
     #: Question id -> option id, or ``None`` for "I'd rather not say".
     answers: dict[str, str | None]
+
+
+class SealedResponse(_Strict):
+    """One response as a kiosk stores and sends it: the answers sealed to the school's key.
+
+    Only what sharding and counting need is in clear: the random id, the kiosk,
+    the academic year and term (already in the file's path). Everything else,
+    band and year group included, is inside ``sealed``, which only the lead's
+    private key opens (see :mod:`surveys.sealed`).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    kiosk_id: KioskId
+    academic_year: Annotated[str, StringConstraints(pattern=r"^\d{4}/\d{2}$")]
+    term: Term
+    #: Fingerprint of the public key it was sealed to (``3F2A-91C0``).
+    key: str
+    #: The padded response JSON, sealed (libsodium sealed box), in base64.
+    sealed: str
 
 
 def content_hash(data: Any) -> str:

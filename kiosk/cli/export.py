@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 from kiosk.cli.common import ask_passphrase, content_dir
+from surveys.keys import KeyProblem, SchoolKey, open_private_key
+from surveys.sealed import demo_key
 
 __all__ = ["add_parser"]
 
@@ -42,11 +44,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"esafety export: {exc}", file=sys.stderr)
         return 2
-    aup = None
-    if args.key:
-        aup = _aup_coverage(args, data, library, thresholds.normal)
-        if aup is None:
-            return 1
+    key = _open_key(args)
+    if key is None:
+        return 1
+    aup = _aup_coverage(key, data, library, thresholds.normal) if args.key else None
+    if args.key and aup is None:
+        return 1
     started = time.perf_counter()
     bar = tqdm(total=None, unit=" steps", file=sys.stderr, disable=args.quiet, leave=False)
 
@@ -58,6 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         report = build_report(
             data,
             library,
+            key=key,
             since_year=args.from_year,
             thresholds=thresholds,
             progress=step,
@@ -66,9 +70,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar.total = bar.n + len(report.charts) + 3  # now the rest is known
         bar.refresh()
         written = write_export(report, out, aup=aup, progress=step)
-    except ValueError as exc:  # a damaged shard names itself
+    except (ValueError, KeyProblem) as exc:  # a damaged shard names itself
         bar.close()
-        print(f"esafety export: {exc}", file=sys.stderr)
+        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return 1
     bar.close()
     took = time.perf_counter() - started
@@ -94,14 +98,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aup_coverage(args: argparse.Namespace, data: Path, library, threshold: int):  # type: ignore[no-untyped-def]
+def _open_key(args: argparse.Namespace) -> SchoolKey | None:
+    """The school's private key (``--key``), or the sample school's demo key, said loudly."""
+    try:
+        if args.key:
+            return open_private_key(
+                Path(args.key), ask_passphrase("Passphrase for the private key: ")
+            )
+        print(
+            "esafety export: no --key given, so answers are opened with the sample school's "
+            "DEMO key. A real school's answers need --key school-private-key.json.",
+            file=sys.stderr,
+        )
+        return demo_key()
+    except KeyProblem as exc:
+        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+        return None
+
+
+def _aup_coverage(key: SchoolKey, data: Path, library, threshold: int):  # type: ignore[no-untyped-def]
     from exports.register import coverage_by_year
     from surveys.agreements.sealing import open_signatures
     from surveys.agreements.store import SignatureStore
-    from surveys.keys import KeyProblem, open_private_key
 
     try:
-        key = open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
         store = SignatureStore(data, writer=False)
         signatures = open_signatures(list(store.records()), key) if store.exists() else []
     except KeyProblem as exc:
@@ -126,7 +146,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         default=10,
         help="smallest count shown for sensitive questions (default 10)",
     )
-    e.add_argument("--key", help="school-private-key.json: add AUP coverage to the evidence pack")
+    e.add_argument(
+        "--key",
+        help="school-private-key.json: opens the sealed answers (and adds AUP coverage to the "
+        "evidence pack); without it only the sample school's demo key is tried",
+    )
     e.add_argument("--content", help="content folder (default: the shipped content)")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.set_defaults(func=cmd_export)

@@ -6,17 +6,23 @@ Only ``esafety kiosk`` imports Flet (when it starts serving); the others run on 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk.cli.common import DEFAULT_PORT, content_dir, lan_address
 from surveys.agreements.store import SignatureStore
 from surveys.content.errors import ContentError, Severity
 from surveys.content.library import check_content, load_content
+from surveys.keys import KeyProblem, parse_public_key
+from surveys.sealed import demo_public_key
 from surveys.storage.files import StoreBusy
 from surveys.storage.layout import DataFolder
-from surveys.storage.responses import ResponseStore
+from surveys.storage.responses import ResponseStore, live_count
+from surveys.storage.settings import load_settings
+from surveys.terms import academic_year, term_of
 
 __all__ = ["add_parsers"]
 
@@ -96,7 +102,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not folder.responses.is_dir() and not folder.is_kiosk():
         print(f"esafety stats: {data} holds no kiosk data", file=sys.stderr)
         return 1
-    counts = ResponseStore(data, writer=False).counts(answers=args.answers)
+    raw = ResponseStore(data, writer=False).counts()
+    # Answers are sealed: counts only. A term still open, and every total that
+    # includes it, is shown to the nearest 10 (docs/privacy.md, "One release policy").
+    today = dt.date.today()
+    this_term = f"{academic_year(today)} {term_of(today).value}"
+    counts: dict[str, Any] = {
+        "responses": live_count(raw["responses"]),
+        "by_term": {
+            name: live_count(n) if name == this_term else n for name, n in raw["by_term"].items()
+        },
+        "by_kiosk": {name: live_count(n) for name, n in raw["by_kiosk"].items()},
+        "rounded": f"to the nearest 10: the total, each kiosk, and {this_term} (still open)",
+    }
     # Sealed: this machine can count signed agreements, never read them.
     sig_records = list(SignatureStore(data, writer=False).records())
     counts["signed_agreements"] = len(sig_records)
@@ -116,9 +134,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(counts, indent=2))
         return 0
-    print(f"{counts['responses']} responses in {data}")
+    print(f"about {counts['responses']} responses in {data} (sealed: counts only)")
     print(f"{counts['signed_agreements']} signed agreements (sealed; see `esafety register`)")
-    for key in ("by_questionnaire", "by_band", "by_term", "by_kiosk"):
+    print(f"rounded {counts['rounded']}")
+    for key in ("by_term", "by_kiosk"):
         print(f"\n{key.removeprefix('by_')}:")
         for name, n in counts[key].items():
             print(f"  {name:30} {n}")
@@ -128,10 +147,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"agreements, last seen {seen['last_seen'] or 'never'}"
             + ("" if seen["paired"] else " (not paired)")
         )
-    for questionnaire, per_q in counts.get("answers", {}).items():
-        print(f"\nanswers to {questionnaire}:")
-        for qid, tally in per_q.items():
-            print(f"  {qid:30} " + ", ".join(f"{k}: {v}" for k, v in tally.items()))
     return 0
 
 
@@ -143,16 +158,25 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
+    data = Path(args.data)
+    # Sealed as the kiosk would seal them: to the school's key if this folder has one.
+    installed = load_settings(data).public_key if DataFolder(data).is_kiosk() else None
     try:
-        with ResponseStore(Path(args.data)) as store:
+        public = parse_public_key(installed) if installed else demo_public_key()
+    except KeyProblem as exc:
+        print(f"esafety demo-data: the installed key is damaged: {exc}", file=sys.stderr)
+        return 1
+    try:
+        with ResponseStore(data) as store:
             kiosks = [args.kiosk] if args.kiosk else None
             written = write_demo_data(
-                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks
+                store, library, args.responses, seed=args.seed, kiosk_ids=kiosks, public=public
             )
     except StoreBusy as exc:
         print(f"esafety demo-data: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {written} synthetic responses to {args.data}")
+    sealed_to = "the school's key" if installed else "the sample school's DEMO key"
+    print(f"wrote {written} synthetic responses to {args.data}, sealed to {sealed_to}")
     return 0
 
 
@@ -186,11 +210,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     st = sub.add_parser("stats", help="counts of what a data folder holds")
     st.add_argument("--data", required=True)
     st.add_argument("--json", action="store_true", help="print JSON")
-    st.add_argument(
-        "--answers",
-        action="store_true",
-        help="also count each option chosen, per question (local, unsuppressed)",
-    )
     st.set_defaults(func=cmd_stats)
 
     d = sub.add_parser("demo-data", help="write synthetic anonymised responses")

@@ -21,7 +21,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     if sync is None:
         return 1
     try:
-        bundle = sync.bundle(pending_only=args.pending)
+        bundle = sync.bundle()
     except PairingProblem as exc:
         print(f"esafety bundle export: {exc}", file=sys.stderr)
         return 1
@@ -55,7 +55,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         if args.pair:
             print(f"paired {sync.kiosk_id} with the hub at {sync.pair(args.pair)}")
-        sent = sync.push_all()
+        sent = sync.push_all(everything=args.all)
     except (PairingProblem, OSError) as exc:
         print(f"esafety sync: {exc}", file=sys.stderr)
         return 1
@@ -139,9 +139,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     ex = bsub.add_parser("export", help="write this kiosk's records into one bundle file")
     ex.add_argument("--data", required=True, help="the kiosk's data folder")
     ex.add_argument("--out", required=True, help="bundle file to write")
-    ex.add_argument(
-        "--pending", action="store_true", help="only records the hub has not acknowledged"
-    )
     ex.set_defaults(func=cmd_bundle_export)
     im = bsub.add_parser("import", help="merge bundle files into the hub's data folder")
     im.add_argument("--data", required=True, help="the hub's data folder")
@@ -151,6 +148,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     s = sub.add_parser("sync", help="on a kiosk: pair with the hub and/or push now")
     s.add_argument("--data", required=True, help="the kiosk's data folder")
     s.add_argument("--pair", help="the pairing text the hub shows (ESKHUB …)")
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help="send even fewer than 5 waiting records (at the end of the day)",
+    )
     s.set_defaults(func=cmd_sync)
 
     h = sub.add_parser("hub", help="the lead's hub that kiosks push to on the school network")

@@ -67,10 +67,13 @@ class StaffView:
     mode: str
     #: The school's year groups in the chosen band.
     year_groups: list[YearGroup]
+    #: Records waiting on this kiosk (the hub's have left), to the nearest 10.
     total_responses: int
     responses_this_term: int
     signature_count: int
     key_fingerprint: str | None
+    #: Answers are being sealed to the sample school's demo key (no school key yet).
+    demo_key: bool
     #: Agreements set aside because their text changed without a new version.
     agreement_problems: list[ContentProblem]
     #: Content files set aside, each with its problems.
@@ -151,7 +154,5 @@ class Host(Protocol):
     async def pair_with_hub(self, text: str) -> None: ...
 
     async def sync_now(self) -> None: ...
-
-    async def show_trends(self) -> None: ...
 
     def draw_settings(self) -> None: ...

@@ -22,8 +22,9 @@ from surveys.content.errors import ContentProblem
 from surveys.content.library import ContentLibrary
 from surveys.idle import IdlePolicy
 from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
-from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire
-from surveys.storage.responses import ResponseStore
+from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire, Response, SealedResponse
+from surveys.sealed import demo_public_key, seal_response
+from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
 from surveys.storage.texts import keep_texts
 from surveys.sync.outbox import KioskSync
@@ -160,16 +161,33 @@ class KioskServices:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
 
+    def answers_key(self) -> tuple[bytes, bool]:
+        """The key answers are sealed to, and whether it is the sample school's demo key.
+
+        The school's own key once installed; until then the demo key, which anyone
+        can open (the staff screen says so), so that a fresh kiosk still works.
+        """
+        key = self.public_key()
+        return (key, False) if key is not None else (demo_public_key(), True)
+
+    def seal_response(self, response: Response) -> SealedResponse:
+        """Seal a finished response to the answers key. Keep the result to retry a save."""
+        return seal_response(response, self.answers_key()[0])
+
+    def save_response(self, record: SealedResponse) -> None:
+        """Store a sealed response durably. Blocking: call off the UI loop."""
+        self.store.save(record)
+
     def counts(self) -> tuple[int, int]:
-        """(all responses, responses this term) saved in this data folder. Slow-ish: off-loop."""
+        """(all records, records this term) waiting on this kiosk, each to the nearest 10.
+
+        Records the hub has acknowledged have left the kiosk, so these are what is
+        still waiting to be sent. Blocking: call off the UI loop.
+        """
         today = self.clock.today()
-        this_term = (academic_year(today), term_of(today).value)
-        total = now = 0
-        for r in self.store.responses():
-            total += 1
-            if (r.academic_year, r.term.value) == this_term:
-                now += 1
-        return total, now
+        this_term = f"{academic_year(today)} {term_of(today).value}"
+        counts = self.store.counts()
+        return live_count(counts["responses"]), live_count(counts["by_term"].get(this_term, 0))
 
     # -- what staff change ----------------------------------------------------
 

@@ -23,7 +23,7 @@ from kiosk.ui.theme import PALETTE, quiet_button
 from surveys.agreements.signing import SigningFlow, SigningStep
 from surveys.flow import QuestionnaireFlow, Step
 from surveys.idle import IdleState, IdleTimer
-from surveys.model import Audience, HelpRoute, Questionnaire
+from surveys.model import Audience, HelpRoute, Questionnaire, SealedResponse
 
 __all__ = ["PupilSession"]
 
@@ -40,6 +40,7 @@ class PupilSession(StaffDesk):
         self.flow: QuestionnaireFlow | None = None
         self.signing: SigningFlow | None = None
         self.saving = False  # a save is under way: redraws keep Confirm disabled
+        self._sealed: SealedResponse | None = None  # this pupil's response, sealed once
         self.idle = IdleTimer(services.idle, services.clock)
         self.view = "start"
         self.alive = True
@@ -192,14 +193,21 @@ class PupilSession(StaffDesk):
         return self.on(run)
 
     async def finish(self) -> None:
-        """Save durably (off the UI loop), and only then say thank you."""
+        """Seal, save durably (off the UI loop), and only then say thank you.
+
+        The response is sealed once: a retry after a failed save sends the same
+        sealed record, so a save that did land is not refused as a conflict.
+        """
         flow = self.flow
         if flow is None or flow.step != Step.FINISH:
             return
         response = flow.finish()
+        if self._sealed is None or self._sealed.id != response.id:
+            self._sealed = self.services.seal_response(response)
+        record = self._sealed
         self.render("flow", questions.build_finish(self, flow, saving=True))
         try:
-            await asyncio.to_thread(self.services.store.save, response)
+            await asyncio.to_thread(self.services.save_response, record)
         except Exception:
             log.exception("saving a response failed")
             if self.flow is flow:
@@ -207,6 +215,7 @@ class PupilSession(StaffDesk):
             return
         if self.flow is flow:  # not reset while saving
             flow.saved()
+            self._sealed = None
             self.show_flow()
 
     # -- signing an agreement -------------------------------------------------------
@@ -296,6 +305,7 @@ class PupilSession(StaffDesk):
         if self.flow is not None:
             self.flow.reset()
         self.flow = None
+        self._sealed = None
         if self.signing is not None:
             self.signing.reset()
         self.signing = None

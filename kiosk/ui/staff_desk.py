@@ -1,4 +1,4 @@
-"""The staff side of a tablet's session: PIN, settings, trends, signing key and sync.
+"""The staff side of a tablet's session: PIN, settings, signing key and sync.
 
 :class:`StaffDesk` holds the staff messages of the :class:`~kiosk.ui.host.Host`
 protocol; :class:`~kiosk.ui.session.PupilSession` is built on it. Every call
@@ -16,7 +16,7 @@ from collections.abc import Callable
 import flet as ft
 
 from kiosk.ui.host import Host, StaffView, SyncView
-from kiosk.ui.screens import staff, trends
+from kiosk.ui.screens import staff
 from kiosk.ui.services import KioskServices
 from surveys.keys import KeyProblem
 from surveys.model import AgeBand, Audience
@@ -115,24 +115,6 @@ class StaffDesk(Host):
         self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
         self.draw_settings()
 
-    async def show_trends(self) -> None:
-        """Headline charts, worked out off the UI loop (it reads every saved answer)."""
-        from exports.report import headline_charts
-
-        self._redraw = self.draw_settings
-        self.render("staff", trends.build(self, None))
-        try:
-            charts = await asyncio.to_thread(
-                headline_charts, self.services.data_dir, self.services.library
-            )
-        except Exception as exc:  # a damaged shard names itself; never a dead screen
-            log.error("trends failed: %s", type(exc).__name__)
-            self._message = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
-            self.draw_settings()
-            return
-        if self.view == "staff":
-            self.render("staff", trends.build(self, charts))
-
     async def install_key(self, text: str) -> None:
         try:
             fp = await asyncio.to_thread(self.services.install_public_key, text)
@@ -168,6 +150,7 @@ class StaffDesk(Host):
             responses_this_term=self._counts[1],
             signature_count=self._signature_count,
             key_fingerprint=sv.key_fingerprint(),
+            demo_key=sv.answers_key()[1],
             agreement_problems=list(sv.agreement_problems),
             unavailable=list(lib.unavailable),
             warnings=len(lib.problems) - len(lib.errors),

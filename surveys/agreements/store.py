@@ -98,6 +98,18 @@ class SignatureStore:
                 ) from None
             yield from found
 
+    def remove(self, ids: list[str]) -> int:
+        """Delete these records (the hub has them: acknowledged records leave the kiosk)."""
+        removed = 0
+        with self._lock:
+            for path in self._shelf.paths(self._dir, "*/shard-*.json"):
+                table = self._db(path).table("signatures")
+                gone = [doc_id(i) for i in ids if table.get(doc_id=doc_id(i)) is not None]
+                if gone:
+                    table.remove(doc_ids=gone)
+                    removed += len(gone)
+        return removed
+
     def exists(self) -> bool:
         """Has this data folder ever held signatures?"""
         return self._dir.is_dir() or bool(self._shelf.paths(self._dir, "*/shard-*.json"))

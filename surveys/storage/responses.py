@@ -1,4 +1,7 @@
-"""The crash-safe response store: TinyDB over atomic, durable, sharded JSON files.
+"""The crash-safe store of sealed responses: TinyDB over atomic, durable, sharded JSON files.
+
+A kiosk stores each response sealed to the school's key (:mod:`surveys.sealed`), so
+this store can save, count, move and remove records, and never read an answer.
 
 Why it is shaped like this:
 
@@ -20,33 +23,47 @@ Why it is shaped like this:
   for both.
 
 The calls a hub backend (PostgreSQL, say) would also provide are ``save``,
-``save_many``, ``import_many``, ``get``, ``responses``, ``raw_responses`` and ``counts``.
+``save_many``, ``import_many``, ``get``, ``records``, ``raw_records``, ``remove`` and ``counts``.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from surveys.model import Response
+from surveys.model import SealedResponse
 from surveys.storage.files import DiskShelf, ResponseConflict, Shelf, StoreBusy, doc_id
 from surveys.storage.layout import DataFolder
 
-__all__ = ["SHARDS", "ResponseConflict", "ResponseStore", "StoreBusy"]
+__all__ = ["SHARDS", "ResponseConflict", "ResponseStore", "StoreBusy", "live_count"]
 
 #: Shards per kiosk and term. 64 keeps a shard near 80 responses at 5,000 a term.
 SHARDS = 64
 _GLOB = "*/*/*/shard-*.json"
 
 
+def live_count(n: int) -> int:
+    """A count of records for a term still open, as staff may see it: to the nearest 10.
+
+    Part of the one release policy (docs/privacy.md): figures for a term still
+    open are counts, never answers, and rounded, so that two looks before and
+    after one pupil do not even show that one more response was saved.
+    """
+    return 10 * round(n / 10)
+
+
 def _shard_of(response_id: str, shards: int = SHARDS) -> int:
     return int(response_id, 16) % shards
+
+
+def _shard_name(response_id: str, shards: int = SHARDS) -> str:
+    return f"shard-{_shard_of(response_id, shards):02d}.json"
 
 
 class ResponseStore:
@@ -86,7 +103,7 @@ class ResponseStore:
 
     # -- the calls a hub backend must also provide -----------------------------------
 
-    def save(self, response: Response) -> bool:
+    def save(self, response: SealedResponse) -> bool:
         """Store ``response`` durably. True if added, False if already there (same content).
 
         Raises:
@@ -107,13 +124,13 @@ class ResponseStore:
             table.insert(Document(doc, doc_id=doc_id(response.id)))
         return True
 
-    def save_many(self, responses: list[Response]) -> int:
+    def save_many(self, responses: list[SealedResponse]) -> int:
         """Store many responses, one write per shard touched. Returns how many were new.
 
         Same rules as :meth:`save`; a conflict stops the batch before its shard is written
         (shards written earlier in the batch stay written: each response is whole).
         """
-        by_shard: dict[Path, list[Response]] = {}
+        by_shard: dict[Path, list[SealedResponse]] = {}
         for r in responses:
             by_shard.setdefault(self._path_for(r), []).append(r)
         added = 0
@@ -137,7 +154,7 @@ class ResponseStore:
                     added += len(new)
         return added
 
-    def import_many(self, responses: list[Response]) -> tuple[int, int]:
+    def import_many(self, responses: list[SealedResponse]) -> tuple[int, int]:
         """Merge many responses at once, as a hub importing bundles does.
 
         Everything is checked before anything is written, so a conflict (same id,
@@ -152,7 +169,7 @@ class ResponseStore:
         Raises:
             ResponseConflict: an id is stored with different content; nothing written.
         """
-        by_path: dict[Path, list[Response]] = {}
+        by_path: dict[Path, list[SealedResponse]] = {}
         for r in responses:
             by_path.setdefault(self._path_for(r), []).append(r)
         added = already = 0
@@ -188,27 +205,27 @@ class ResponseStore:
                     db.close()  # its cache is stale now
         return added, already
 
-    def get(self, response_id: str) -> Response | None:
+    def get(self, response_id: str) -> SealedResponse | None:
         for path in self._shard_paths():
-            if path.name != f"shard-{_shard_of(response_id, self.shards):02d}.json":
+            if path.name != _shard_name(response_id, self.shards):
                 continue
             doc = self._db(path).table("responses").get(doc_id=doc_id(response_id))
             if doc is not None and doc.get("id") == response_id:
-                return Response.model_validate(dict(doc))
+                return SealedResponse.model_validate(dict(doc))
         return None
 
-    def responses(
+    def records(
         self, *, academic_year: str | None = None, term: str | None = None
-    ) -> Iterator[Response]:
-        """Every stored response (optionally one year or term), shard by shard."""
+    ) -> Iterator[SealedResponse]:
+        """Every stored (sealed) response, optionally one year or term, shard by shard."""
         for path in self._shard_paths(academic_year=academic_year, term=term):
             for doc in self._db(path).table("responses").all():
-                yield Response.model_validate(dict(doc))
+                yield SealedResponse.model_validate(dict(doc))
 
-    def raw_responses(
+    def raw_records(
         self, *, since_year: int | None = None, part: tuple[int, int] = (0, 1)
     ) -> Iterator[dict[str, Any]]:
-        """Every stored response as the plain dict on disk: the fast path for exports.
+        """Every stored record as the plain dict on disk: the fast path for exports.
 
         Skips validation (these files are only ever written by :meth:`save`); a
         damaged shard raises ``ValueError`` naming the file. ``part=(i, k)`` reads
@@ -220,45 +237,47 @@ class ResponseStore:
                 continue
             try:
                 docs = list(self._shelf.read(path)["responses"].values())
-                if not all(isinstance(d, dict) and "answers" in d for d in docs):
-                    raise ValueError("a record in it is not a response")
+                if not all(isinstance(d, dict) and "sealed" in d for d in docs):
+                    raise ValueError("a record in it is not a sealed response")
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise ValueError(f"{path} is damaged ({exc}); restore it from a copy") from None
             yield from docs
 
-    def counts(self, *, answers: bool = False) -> dict[str, Any]:
-        """How many responses, by questionnaire, band, academic year + term, and kiosk.
+    def remove(self, ids: Iterable[str]) -> int:
+        """Delete these records (the hub has them: acknowledged records leave the kiosk).
 
-        With ``answers``, also how often each option was chosen per question
-        (``null`` = "I'd rather not say"). These are raw local counts for staff
-        on this machine; anything that leaves it goes through small-number
-        suppression first.
+        One durable write per shard touched. Returns how many were removed.
         """
+        wanted = set(ids)
+        removed = 0
+        with self._lock:
+            for path in self._shard_paths():
+                table = self._db(path).table("responses")
+                gone = [doc_id(r) for r in wanted if _shard_name(r, self.shards) == path.name]
+                gone = [d for d in gone if table.get(doc_id=d) is not None]
+                if gone:
+                    table.remove(doc_ids=gone)
+                    removed += len(gone)
+        return removed
+
+    def counts(self) -> dict[str, Any]:
+        """How many records, by academic year + term and by kiosk (sealed: never by answer)."""
+        by: dict[str, Counter[str]] = {k: Counter() for k in ("term", "kiosk")}
         total = 0
-        tally: dict[str, dict[str, Counter[str]]] = {}
-        by: dict[str, Counter[str]] = {
-            k: Counter() for k in ("questionnaire", "band", "term", "kiosk")
-        }
-        for r in self.responses():
-            total += 1
-            by["questionnaire"][f"{r.questionnaire_id} v{r.questionnaire_version}"] += 1
-            by["band"][r.band.value if r.band else "parents"] += 1
-            by["term"][f"{r.academic_year} {r.term.value}"] += 1
-            by["kiosk"][r.kiosk_id] += 1
-            if answers:
-                per_q = tally.setdefault(r.questionnaire_id, {})
-                for qid, choice in r.answers.items():
-                    per_q.setdefault(qid, Counter())[choice or "null"] += 1
-        out: dict[str, Any] = {
+        for path in self._shard_paths():
+            n = len(self._db(path).table("responses"))
+            total += n
+            kiosk, year, term = (
+                path.parent.parent.parent.name,
+                path.parent.parent.name,
+                path.parent.name,
+            )
+            by["term"][f"{year.replace('-', '/')} {term}"] += n
+            by["kiosk"][kiosk] += n
+        return {
             "responses": total,
-            **{f"by_{k}": dict(sorted(v.items())) for k, v in by.items()},
+            **{f"by_{k}": {n: c for n, c in sorted(v.items()) if c} for k, v in by.items()},
         }
-        if answers:
-            out["answers"] = {
-                q: {qid: dict(sorted(c.items())) for qid, c in sorted(per.items())}
-                for q, per in sorted(tally.items())
-            }
-        return out
 
     # -- internals -------------------------------------------------------------
 
@@ -277,12 +296,11 @@ class ResponseStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _path_for(self, r: Response) -> Path:
+    def _path_for(self, r: SealedResponse) -> Path:
         year = r.academic_year.replace("/", "-")
-        shard = f"shard-{_shard_of(r.id, self.shards):02d}.json"
-        return self._dir / r.kiosk_id / year / r.term.value / shard
+        return self._dir / r.kiosk_id / year / r.term.value / _shard_name(r.id, self.shards)
 
-    def _db_for(self, r: Response) -> TinyDB:
+    def _db_for(self, r: SealedResponse) -> TinyDB:
         return self._db(self._path_for(r))
 
     def _db(self, path: Path) -> TinyDB:

@@ -10,7 +10,8 @@ The MAC is HMAC-SHA256 of the body with the secret the kiosk and the hub agreed
 when they were paired. So a bundle from an unpaired kiosk, with any byte
 changed, or cut short, is refused whole, before anything is read from it.
 Records are sorted by their random ids, so a bundle says nothing about the
-order they were saved in. Signatures stay sealed to the school's key.
+order they were saved in. Responses and signatures are both sealed to the
+school's key: a lost USB stick holds nothing anyone but the lead can read.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from surveys.agreements.sealing import SealedSignature
-from surveys.model import Questionnaire, Response, valid_kiosk_id
+from surveys.model import Questionnaire, SealedResponse, valid_kiosk_id
 
 __all__ = [
     "FORMAT",
@@ -40,7 +41,8 @@ __all__ = [
 ]
 
 MAGIC = b"ESAFETY-BUNDLE 1\n"
-FORMAT = 1
+#: 2: responses are sealed to the school's key (1 carried them open, and is refused).
+FORMAT = 2
 
 
 class BundleRefused(Exception):
@@ -50,7 +52,7 @@ class BundleRefused(Exception):
 @dataclass
 class Bundle:
     kiosk_id: str
-    responses: list[Response]
+    responses: list[SealedResponse]
     signatures: list[SealedSignature]
     questionnaire_texts: list[Questionnaire]
     body: bytes
@@ -72,7 +74,7 @@ def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle") -> str:
 def make_bundle(
     kiosk_id: str,
     secret: bytes,
-    responses: list[Response],
+    responses: list[SealedResponse],
     signatures: list[SealedSignature],
     texts: list[Questionnaire],
     *,
@@ -88,7 +90,7 @@ def make_bundle(
 
 def body_of(
     kiosk_id: str,
-    responses: list[Response],
+    responses: list[SealedResponse],
     signatures: list[SealedSignature],
     texts: list[Questionnaire],
     *,
@@ -103,7 +105,6 @@ def body_of(
             "kiosk_id": kiosk_id,
             "made_on": (made_on or dt.date.today()).isoformat(),
             "counts": {"responses": len(rs), "signatures": len(ss), "questionnaire_texts": len(qs)},
-            "content_hashes": sorted({r.content_hash for r in rs}),
         },
         "responses": [r.model_dump(mode="json") for r in rs],
         "signatures": [s.model_dump() for s in ss],
@@ -153,7 +154,7 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
             raise BundleRefused(
                 f"bundle format {manifest['format']} is not known here; update this computer"
             )
-        responses = [Response.model_validate(r) for r in doc["responses"]]
+        responses = [SealedResponse.model_validate(r) for r in doc["responses"]]
         signatures = [SealedSignature.model_validate(s) for s in doc["signatures"]]
         texts = [Questionnaire.model_validate(q) for q in doc["questionnaire_texts"]]
         counts = manifest["counts"]

@@ -28,7 +28,13 @@ from typing import Any
 
 from surveys.agreements.store import SignatureStore
 from surveys.model import valid_kiosk_id
-from surveys.storage.files import ResponseConflict, StoreBusy, append_line, write_json_atomic
+from surveys.storage.files import (
+    ResponseConflict,
+    StoreBusy,
+    append_line,
+    make_private_dirs,
+    write_json_atomic,
+)
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts
@@ -70,7 +76,7 @@ class Hub:
             )
         self.store = ResponseStore(self.root, shards=HUB_SHARDS)
         self.signatures = SignatureStore(self.root)
-        self.folder.hub.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(self.folder.hub)
         self._lock = threading.RLock()
         self._pair_lock = threading.Lock()  # pairing attempts, one at a time
         self._codes_lock = threading.Lock()

@@ -1,10 +1,12 @@
 """The kiosk's side of sync: its pairing with the hub, its outbox, and pushing.
 
-Finalised records are immutable and carry their UUID. The kiosk remembers
-which ids the hub has acknowledged (``sync/state.json``); everything else is
-pending. A push sends pending records in batches; only an answer from the hub
-marks them acknowledged, so an interrupted push is simply sent again (and the
-hub's merge makes that harmless).
+Finalised records are sealed, immutable and carry their UUID. Everything on the
+kiosk is waiting for the hub: when the hub acknowledges a push, those records
+are removed from the kiosk, so ``sync/state.json`` holds only the pairing, the
+push counter and the day of the last push (never a list of ids, which would
+date the rest). An interrupted push is simply sent again, and the hub's merge
+makes that harmless. Pushes go in batches of at least :data:`MIN_BATCH`, and
+responses never travel in the same push as signed agreements.
 
 Network I/O goes through an injected :class:`~surveys.sync.transport.Transport`
 (one method, ``post``), so tests and the real kiosk run the same code
@@ -16,16 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from surveys.agreements.sealing import SealedSignature
 from surveys.agreements.store import SignatureStore
-from surveys.model import Response
+from surveys.model import SealedResponse
 from surveys.storage.files import write_json_atomic
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
@@ -34,9 +34,11 @@ from surveys.sync.bundle import body_of, mac_of, make_bundle
 from surveys.sync.pairing import PairingProblem, code_key, open_secret, parse_pairing_text, proof
 from surveys.sync.transport import Transport, UrllibTransport
 
-__all__ = ["KioskSync", "PushResult", "SyncState"]
+__all__ = ["MIN_BATCH", "KioskSync", "SyncState"]
 
 BATCH = 2000
+#: The fewest records of one kind a push sends by itself (see :meth:`KioskSync.push_all`).
+MIN_BATCH = 5
 
 
 class SyncState(BaseModel):
@@ -45,17 +47,9 @@ class SyncState(BaseModel):
     hub_url: str | None = None
     secret: str | None = None  # hex; shared with the hub only
     counter: int = 0  # the number of the last push request sent
-    acked_responses: set[str] = Field(default_factory=set)
-    acked_signatures: set[str] = Field(default_factory=set)
+    #: The day (not the time) of the last push that went through.
     last_sync: str | None = None
     last_error: str | None = None
-
-
-@dataclass(frozen=True)
-class PushResult:
-    sent: int
-    added: int
-    pending_after: int
 
 
 class KioskSync:
@@ -85,15 +79,13 @@ class KioskSync:
     def paired(self) -> bool:
         return self.state.secret is not None and self.state.hub_url is not None
 
-    def pending(self) -> tuple[list[Response], list[SealedSignature]]:
-        acked_r, acked_s = self.state.acked_responses, self.state.acked_signatures
-        responses = [
-            r for r in self.store.responses() if r.kiosk_id == self.kiosk_id and r.id not in acked_r
-        ]
+    def pending(self) -> tuple[list[SealedResponse], list[SealedSignature]]:
+        """Everything on this kiosk: what the hub has acknowledged has left it already."""
+        responses = [r for r in self.store.records() if r.kiosk_id == self.kiosk_id]
         sigs = [
             s
             for s in (self.signatures.records() if self.signatures else [])
-            if s.kiosk_id == self.kiosk_id and s.id not in acked_s
+            if s.kiosk_id == self.kiosk_id
         ]
         return responses, sigs
 
@@ -128,19 +120,35 @@ class KioskSync:
 
     # -- pushing --------------------------------------------------------------------
 
-    def push_once(self) -> PushResult:
-        """Send one batch of pending records. Raises OSError/PairingProblem on failure."""
-        with self._push_lock:
-            return self._push_once()
+    def push_all(self, *, everything: bool = False) -> int:
+        """Push what is waiting, in batches; returns how many records were sent.
 
-    def _push_once(self) -> PushResult:
-        if not self.paired:
-            raise PairingProblem("this kiosk is not paired with a hub")
-        responses, sigs = self.pending()
-        responses, sigs = responses[:BATCH], sigs[:BATCH]
-        if not responses and not sigs:
+        Responses and signed agreements go in separate pushes, so none puts a
+        signature (a name) beside a response. Each kind is sent only when at least
+        :data:`MIN_BATCH` are waiting (``everything``, for the end of the day,
+        sends what there is): a push then never tells the hub when one pupil
+        finished. What the hub acknowledges is removed from this kiosk.
+
+        Raises:
+            OSError: the hub cannot be reached (nothing is lost).
+            PairingProblem: not paired, or the hub refused the push.
+        """
+        sent = 0
+        with self._push_lock:
+            if not self.paired:
+                raise PairingProblem("this kiosk is not paired with a hub")
+            responses, sigs = self.pending()
+            for kind, records in (("responses", responses), ("signatures", sigs)):
+                if len(records) < (1 if everything else MIN_BATCH):
+                    continue
+                for start in range(0, len(records), BATCH):
+                    sent += self._push(kind, records[start : start + BATCH])
             self._note(None)
-            return PushResult(0, 0, 0)
+        return sent
+
+    def _push(self, kind: str, records: list[Any]) -> int:
+        responses = records if kind == "responses" else []
+        sigs = records if kind == "signatures" else []
         texts = _texts_for(self.root, responses)
         body = body_of(self.kiosk_id, responses, sigs, texts)
         with self._lock:
@@ -165,44 +173,26 @@ class KioskSync:
             reason = _reason(answer, status)
             self._note(reason)
             raise PairingProblem(reason)
-        result = json.loads(answer)
-        with self._lock:
-            self.state.acked_responses |= {r.id for r in responses}
-            self.state.acked_signatures |= {s.id for s in sigs}
-            self._save()
-        self._note(None)
-        left = sum(self.pending_counts())
-        return PushResult(len(responses) + len(sigs), int(result.get("added", 0)), left)
-
-    def push_all(self) -> int:
-        """Push until nothing is pending; returns how many records were sent."""
-        sent = 0
-        with self._push_lock:
-            while True:
-                result = self._push_once()
-                sent += result.sent
-                if result.sent == 0 or result.pending_after == 0:
-                    return sent
+        # The hub has them durably: they leave this kiosk. A crash before this line
+        # only means they are sent again, and the hub's merge ignores a repeat.
+        ids = [r.id for r in records]
+        if responses:
+            self.store.remove(ids)
+        elif self.signatures is not None:
+            self.signatures.remove(ids)
+        return len(records)
 
     # -- bundles ------------------------------------------------------------------------
 
-    def bundle(self, *, pending_only: bool = False) -> bytes:
-        """A bundle file of this kiosk's records (all of them, or only those not yet acked)."""
+    def bundle(self) -> bytes:
+        """A bundle file of every record on this kiosk (the hub's have left it already)."""
         if not self.paired:
             raise PairingProblem(
                 "this kiosk is not paired with the hub, so the hub would refuse its bundles: "
                 "pair it first (Staff, then Sync)"
             )
         assert self.state.secret is not None
-        if pending_only:
-            responses, sigs = self.pending()
-        else:
-            responses = [r for r in self.store.responses() if r.kiosk_id == self.kiosk_id]
-            sigs = [
-                s
-                for s in (self.signatures.records() if self.signatures else [])
-                if s.kiosk_id == self.kiosk_id
-            ]
+        responses, sigs = self.pending()
         texts = _texts_for(self.root, responses)
         return make_bundle(self.kiosk_id, bytes.fromhex(self.state.secret), responses, sigs, texts)
 
@@ -212,7 +202,7 @@ class KioskSync:
         with self._lock:
             self.state.last_error = error
             if error is None:
-                self.state.last_sync = dt.datetime.now().isoformat(timespec="minutes")
+                self.state.last_sync = dt.date.today().isoformat()
             self._save()
 
     def _load(self) -> SyncState:
@@ -225,10 +215,9 @@ class KioskSync:
         write_json_atomic(DataFolder(self.root).sync_state, self.state.model_dump(mode="json"))
 
 
-def _texts_for(root: Path, responses: Iterable[Response]) -> list[Any]:
-    texts = load_texts(root)
-    wanted = {r.content_hash for r in responses}
-    return [q for h, q in texts.items() if h in wanted]
+def _texts_for(root: Path, responses: list[SealedResponse]) -> list[Any]:
+    """Every questionnaire text kept here: a sealed response does not say which it used."""
+    return list(load_texts(root).values()) if responses else []
 
 
 def _reason(answer: bytes, status: int) -> str:

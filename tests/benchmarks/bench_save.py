@@ -1,7 +1,9 @@
 """Save latency with 5,000 responses already stored for the same kiosk and term.
 
-Ours (sharded, atomic, durable TinyDB) side by side with TinyDB's default
-(one JSON file, one document per answer). Prints figures; asserts nothing.
+Ours (seal to the school's key, then a sharded, atomic, durable TinyDB write:
+what the kiosk does when a pupil taps Finish) side by side with TinyDB's
+default (one JSON file, one document per answer, in clear). Prints figures;
+asserts nothing.
 
     .venv/bin/python tests/benchmarks/bench_save.py [--preload 5000] [--saves 200]
 """
@@ -22,6 +24,7 @@ import content as shipped
 from surveys.content.library import load_content
 from surveys.demo import demo_responses
 from surveys.model import AgeBand, Response, Term
+from surveys.sealed import demo_public_key, seal_response
 from surveys.storage.responses import ResponseStore
 
 
@@ -46,13 +49,14 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def bench_ours(preload: list[Response], saves: list[Response], root: Path) -> list[float]:
-    with ResponseStore(root) as store:
-        store.save_many(preload)  # same store code; one write per shard to preload
+    public = demo_public_key()
+    with ResponseStore(root) as store:  # same store code; one write per shard to preload
+        store.save_many([seal_response(r, public) for r in preload])
     times = []
     with ResponseStore(root) as store:  # reopened: nothing cached from the preload
         for r in saves:
             t = time.perf_counter()
-            store.save(r)
+            store.save(seal_response(r, public))
             times.append((time.perf_counter() - t) * 1000)
     return times
 
@@ -94,13 +98,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=".") as tmp:
         ours = bench_ours(preload, saves, Path(tmp) / "ours")
         naive = bench_naive(preload, saves[: args.naive_saves], Path(tmp))
-    print(f"{'store':38} {'saves':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'store':44} {'saves':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, xs in [
-        ("ours: sharded atomic TinyDB + fsync", ours),
+        ("ours: seal + sharded atomic TinyDB + fsync", ours),
         ("naive: TinyDB default, doc per answer", naive),
     ]:
         print(
-            f"{name:38} {len(xs):5d} {statistics.median(xs):8.2f} {pct(xs, 95):8.2f} {max(xs):8.2f}"
+            f"{name:44} {len(xs):5d} {statistics.median(xs):8.2f} {pct(xs, 95):8.2f} {max(xs):8.2f}"
         )
     print(
         f"speed-up at p50: {statistics.median(naive) / statistics.median(ours):.0f}x, "

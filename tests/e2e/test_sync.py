@@ -58,7 +58,13 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
 ):
     hub_data, pairing = hub
     data = tmp_path / "kiosk"
-    save_settings(data, KioskSettings(pin=PinHash.make(PIN)))
+    save_settings(data, KioskSettings(kiosk_id="kiosk-hall", pin=PinHash.make(PIN)))
+    # Four earlier pupils' answers wait: the fifth makes a batch (a push never carries one).
+    exe = str(Path(sys.executable).parent / "esafety")
+    subprocess.run(
+        [exe, "demo-data", "--data", str(data), "--responses", "4", "--kiosk", "kiosk-hall"],
+        check=True,
+    )
     kiosk = start_kiosk("--sync-every", "1", data=data)
     s = open_screen(kiosk.url)
     s.tap("Staff")
@@ -90,11 +96,24 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
         result = esafety("stats", "--data", str(hub_data), "--json")
         if result.returncode == 0:
             stats = json.loads(result.stdout)
-            if stats["responses"] == 1:
+            if stats.get("hub_kiosks", {}).get("kiosk-hall", {}).get("last_seen"):
                 break
         time.sleep(0.5)
-    assert stats.get("responses") == 1, stats
+    held = [
+        doc for f in hub_data.glob("responses/*/*/*/shard-*.json")
+        for doc in json.loads(f.read_text())["responses"].values()
+    ]  # fmt: skip
+    assert len(held) == 5, stats  # stats round a term still open; the files do not
     (kiosk_id,) = stats["hub_kiosks"]
     assert stats["hub_kiosks"][kiosk_id]["paired"] and stats["hub_kiosks"][kiosk_id]["last_seen"]
     log = (hub_data / "hub" / "sync-log.jsonl").read_text().splitlines()
     assert [json.loads(x)["via"] for x in log][:2] == ["pair", "push"]
+    # Sealed all the way: no question id in clear on the hub, and the kiosk kept nothing.
+    on_hub = b"".join(f.read_bytes() for f in (hub_data / "responses").rglob("*") if f.is_file())
+    assert b"time-online-school-days" not in on_hub and b"under-1-hour" not in on_hub
+    assert not any(json.loads(f.read_text())["responses"] for f in data.glob("responses/**/*.json"))
+    # The lead's export opens them with the key (here the sample school's demo key).
+    out = tmp_path / "export"
+    exported = esafety("export", "--data", str(hub_data), "--out", str(out), "--quiet")
+    assert exported.returncode == 0, exported.stderr
+    assert "5 responses" in exported.stdout and (out / "evidence-pack.pdf").is_file()

@@ -12,7 +12,7 @@ from exports.report import build_report
 from exports.suppress import suppress_column
 from surveys.agreements.aup import Signer
 from surveys.model import Term
-from tests.exports.release_data import balanced, save
+from tests.exports.release_data import balanced, key, save
 from tests.surveys.agreements.signatures import signature
 
 TODAY = dt.date(2026, 10, 5)
@@ -89,7 +89,7 @@ def test_the_pack_with_coverage_has_its_page_and_is_written_whole(tmp_path, libr
 
     def pages(**kw) -> int:
         out = tmp_path / f"out{len(kw)}"
-        write_export(build_report(data, library, today=TODAY), out, **kw)
+        write_export(build_report(data, library, key=key(), today=TODAY), out, **kw)
         return len(re.findall(rb"/Type /Page\b", (out / "evidence-pack.pdf").read_bytes()))
 
     assert pages(aup=coverage) == pages() + 1

@@ -27,6 +27,7 @@ from tests.exports.release_data import (
     changes,
     figures,
     first_answers,
+    key,
     recovered,
     save,
     table,
@@ -40,7 +41,7 @@ CLOSED_YEAR = f"{START}/{(START + 1) % 100:02d}"
 
 
 def export(data: Path, library, out: Path, **kwargs) -> Path:
-    write_export(build_report(data, library, today=TODAY, **kwargs), out)
+    write_export(build_report(data, library, key=key(), today=TODAY, **kwargs), out)
     return out
 
 
@@ -108,7 +109,7 @@ def test_without_the_ledger_the_same_comparison_gives_the_pupils_answers_away(
     # The attack is real: had the figures been worked out afresh, the cells that
     # went up by one are the watched pupil's answers.
     data = with_one_more_pupil(published, tmp_path, library, CLOSED_YEAR, Term.AUTUMN)
-    fresh = build_report(data, library, today=TODAY, ledger=tmp_path / "no-ledger.json")
+    fresh = build_report(data, library, key=key(), today=TODAY, ledger=tmp_path / "no-ledger.json")
     naive = tmp_path / "naive"
     (naive / "tables").mkdir(parents=True)
     (naive / "tables" / "answers.csv").write_bytes(answers_csv(fresh.rows))

@@ -16,11 +16,13 @@ from kiosk.ui.services import KioskServices
 from kiosk.ui.staff_desk import StaffDesk
 from surveys.agreements.aup import Signature, Signer
 from surveys.agreements.store import SignatureStore
-from surveys.demo import write_demo_data
+from surveys.demo import demo_responses, write_demo_data
 from surveys.idle import IdlePolicy
-from surveys.keys import make_key_pair
+from surveys.keys import fingerprint, make_key_pair, open_private_key, parse_public_key
+from surveys.model import AgeBand
+from surveys.sealed import demo_public_key, open_responses
 from surveys.storage.responses import ResponseStore
-from surveys.storage.settings import KioskSettings, save_settings
+from surveys.storage.settings import KioskSettings, load_settings, save_settings
 
 
 @pytest.fixture
@@ -97,12 +99,12 @@ class PagelessStaffDesk(StaffDesk):
         self.drawn.append((self._ticks(), body))
 
 
-def test_trends_are_worked_out_off_the_ui_loop_which_keeps_ticking_meanwhile(
+def test_the_staff_screen_counts_and_saves_settings_off_the_ui_loop_which_keeps_ticking(
     server, library, tmp_path
 ):
     data = tmp_path / "data"
     with ResponseStore(data) as store:
-        write_demo_data(store, library, 1500, seed=3)
+        write_demo_data(store, library, 3000, seed=3)
     services = server(data, library, None)
     ticks = 0
 
@@ -110,22 +112,48 @@ def test_trends_are_worked_out_off_the_ui_loop_which_keeps_ticking_meanwhile(
         nonlocal ticks
         while True:
             ticks += 1
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(0.002)
 
-    async def staff_open_trends() -> PagelessStaffDesk:
+    async def staff_at_work() -> tuple[PagelessStaffDesk, list[int]]:
         running = asyncio.create_task(ticker())
         await asyncio.sleep(0)
         desk = PagelessStaffDesk(services, lambda: ticks)
-        await desk.show_trends()
+        started = [ticks]
+        await desk.show_settings()  # counts every sealed record, twice
+        started.append(ticks)
+        await desk.choose_audience(AgeBand.AGES_11_14, None)  # a durable settings write
         running.cancel()
-        return desk
+        return desk, started
 
     # A thread of its own: the browser tests may leave an event loop running on this one.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        desk = pool.submit(lambda: asyncio.run(staff_open_trends())).result()
-    (working_at, working), (drawn_at, drawn) = desk.drawn
-    assert any(isinstance(c, ft.ProgressRing) for c in working), "first: a 'working' screen"
-    charts = [c.content for c in drawn if isinstance(getattr(c, "content", None), ft.Image)]
-    assert charts and all(isinstance(c.src, bytes) and c.src[:4] == b"\x89PNG" for c in charts)
-    # Had the charts been drawn on the loop, nothing else could run between the two screens.
-    assert drawn_at - working_at >= 3, f"the loop ticked {drawn_at - working_at} times meanwhile"
+        desk, started = pool.submit(lambda: asyncio.run(staff_at_work())).result()
+    (counted_at, _settings), (saved_at, _again) = desk.drawn
+    # Had the counting been done on the loop, nothing else could have run meanwhile.
+    assert counted_at - started[0] >= 3, f"the loop ticked {counted_at - started[0]} times"
+    assert saved_at - started[1] >= 1, "the settings write let the loop run too"
+    assert services.settings.band == AgeBand.AGES_11_14
+    assert load_settings(data).band == AgeBand.AGES_11_14, "and it is on disk"
+
+
+def test_answers_go_to_the_demo_key_only_until_the_school_installs_its_own(
+    server, library, tmp_path
+):
+    data = tmp_path / "data"
+    kiosk = server(data, library, None)
+    response = next(demo_responses(library, 1, seed=9, kiosk_ids=["kiosk-a"]))
+    assert kiosk.answers_key() == (demo_public_key(), True)
+    first = kiosk.seal_response(response)
+    assert first.key == fingerprint(demo_public_key())
+    private, public = make_key_pair(tmp_path / "keys", "a long passphrase for the school")
+    kiosk.install_public_key(public.read_text())
+    key, demo = kiosk.answers_key()
+    assert not demo and key == parse_public_key(public.read_text())
+    second = kiosk.seal_response(response)
+    assert second.key == fingerprint(key) != first.key
+    opened = open_responses([second], open_private_key(private, "a long passphrase for the school"))
+    assert opened == [response]
+    kiosk.save_response(second)
+    on_disk = b"".join(p.read_bytes() for p in (data / "responses").rglob("*.json"))
+    assert second.sealed.encode() in on_disk
+    assert not any(q.encode() in on_disk for q in response.answers), "no question id in clear"

@@ -108,9 +108,6 @@ def build_settings(s: Host, view: StaffView) -> list[ft.Control]:
             size=22,
         )
     )
-    controls.append(
-        quiet_button(s.t("staff_trends_button"), s.on_async(s.show_trends), icon=ft.Icons.INSIGHTS)
-    )
     controls += _signing_key(s, view)
     controls += sync_panel.build(s, view.sync)
     if view.address:
@@ -137,6 +134,10 @@ def _mode(s: Host, view: StaffView) -> list[ft.Control]:
 def _signing_key(s: Host, view: StaffView) -> list[ft.Control]:
     out: list[ft.Control] = [ft.Text(s.t("staff_key_heading"), size=24, weight=ft.FontWeight.BOLD)]
     fp = view.key_fingerprint
+    if view.demo_key:
+        out.append(
+            ft.Container(body_text(s.t("staff_demo_key"), size=20, color=PALETTE.warn), width=860)
+        )
     if fp:
         count = view.signature_count
         out.append(body_text(s.t("staff_key_installed", fingerprint=fp, count=count), size=20))

@@ -1,4 +1,4 @@
-"""The response store, run against memory and atomic JSON storage alike."""
+"""The store of sealed responses, run against memory and atomic JSON storage alike."""
 
 from __future__ import annotations
 
@@ -8,13 +8,26 @@ import uuid
 from pathlib import Path
 
 import pytest
+from nacl.public import PrivateKey
 
-from surveys.model import AgeBand, Response, Term
+from surveys.keys import SchoolKey
+from surveys.model import AgeBand, Response, SealedResponse, Term
+from surveys.sealed import open_responses, seal_response
 from surveys.storage.files import ResponseConflict, StoreBusy
 from surveys.storage.responses import SHARDS, ResponseStore
 
+KEY = SchoolKey(PrivateKey.generate())
+PUBLIC = bytes(KEY.private.public_key)
 
-def make(n: int = 0, *, term: Term = Term.AUTUMN, answer: str = "yes", rid: str | None = None):
+
+def make(
+    n: int = 0, *, term: Term = Term.AUTUMN, answer: str = "yes", rid: str | None = None
+) -> SealedResponse:
+    """A response as a kiosk stores it: sealed to the school's key."""
+    return seal_response(answer_of(term=term, answer=answer, rid=rid), PUBLIC)
+
+
+def answer_of(*, term: Term = Term.AUTUMN, answer: str = "yes", rid: str | None = None):
     return Response(
         id=rid or uuid.uuid4().hex,
         questionnaire_id="pupils-7-11",
@@ -32,7 +45,7 @@ def test_save_and_read_back(store):
     r = make()
     assert store.save(r) is True
     assert store.get(r.id) == r
-    assert list(store.responses()) == [r]
+    assert list(store.records()) == [r]
 
 
 def test_same_id_same_content_is_a_no_op(store):
@@ -47,26 +60,36 @@ def test_same_id_different_content_is_refused_and_keeps_the_first(store):
     store.save(r)
     with pytest.raises(ResponseConflict):
         store.save(make(answer="no", rid=r.id))
-    assert store.get(r.id).answers["q1"] == "yes"
+    assert open_responses([store.get(r.id)], KEY)[0].answers["q1"] == "yes"
 
 
-def test_counts_by_questionnaire_band_term_and_answers(store):
+def test_counts_by_term_and_kiosk_and_only_the_key_opens_the_answers(store):
     for term, answer in [(Term.AUTUMN, "yes"), (Term.AUTUMN, "no"), (Term.SPRING, "yes")]:
         store.save(make(term=term, answer=answer))
-    counts = store.counts(answers=True)
+    counts = store.counts()
     assert counts["responses"] == 3
     assert counts["by_term"] == {"2026/27 autumn": 2, "2026/27 spring": 1}
-    assert counts["by_band"] == {"7-11": 3}
-    assert counts["answers"]["pupils-7-11"]["q1"] == {"no": 1, "yes": 2}
-    assert counts["answers"]["pupils-7-11"]["q2"] == {"null": 3}
-    assert {r.term for r in store.responses(term="spring")} == {Term.SPRING}
+    assert counts["by_kiosk"] == {"kiosk-test": 3}
+    assert set(counts) == {"responses", "by_term", "by_kiosk"}, "sealed: never by answer"
+    opened = open_responses(list(store.records()), KEY)
+    assert sorted(r.answers["q1"] for r in opened) == ["no", "yes", "yes"]
+    assert {r.answers["q2"] for r in opened} == {None}
+    assert {r.term for r in store.records(term="spring")} == {Term.SPRING}
+
+
+def test_removed_records_are_gone_and_the_rest_stay(store):
+    records = [make() for _ in range(20)]
+    store.save_many(records)
+    assert store.remove([r.id for r in records[:15]] + ["f" * 32]) == 15
+    assert sorted(r.id for r in store.records()) == sorted(r.id for r in records[15:])
+    assert store.counts()["responses"] == 5
 
 
 def test_save_many_matches_save(store):
     rs = [make() for _ in range(50)]
     assert store.save_many(rs) == 50
     assert store.save_many(rs) == 0
-    assert sorted(r.id for r in store.responses()) == sorted(r.id for r in rs)
+    assert sorted(r.id for r in store.records()) == sorted(r.id for r in rs)
 
 
 # -- the JSON files themselves ------------------------------------------------
@@ -141,6 +164,6 @@ def test_a_failed_write_acknowledges_nothing_and_loses_nothing(tmp_path, monkeyp
     store.save(second)
     store.close()
     reopened = ResponseStore(tmp_path)
-    ids = {r.id for r in reopened.responses()}
+    ids = {r.id for r in reopened.records()}
     reopened.close()
     assert first.id in ids and second.id in ids

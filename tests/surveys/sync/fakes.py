@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from surveys.sync.bundle import BundleRefused
+from surveys.sync.bundle import Bundle, BundleRefused, parse_body
 from surveys.sync.hub import Hub
 
 #: The most a push body may hold (as the web app's ``MAX_BODY``).
@@ -28,6 +28,8 @@ class FakeTransport:
     hub: Hub
     #: Every request the hub handled: (path, status), in order.
     handled: list[tuple[str, int]] = field(default_factory=list)
+    #: The body of every push the hub took, parsed (what travelled, record by record).
+    bodies: list[Bundle] = field(default_factory=list)
     #: Requests that failed before reaching the hub.
     refused_to_connect: int = 0
     _unreachable: int = 0
@@ -49,6 +51,8 @@ class FakeTransport:
         path = urlsplit(url).path
         status, answer = self._handle(path, body, {k.lower(): v for k, v in headers.items()})
         self.handled.append((path, status))
+        if path == "/push" and status == 200:
+            self.bodies.append(parse_body(headers["X-Esafety-Kiosk"], body))
         if self._lose_answers:
             self._lose_answers -= 1
             raise TimeoutError("timed out (fake: the hub's answer was lost)")

@@ -14,18 +14,19 @@ from nacl.public import PrivateKey
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
 from surveys.demo import demo_responses
+from surveys.sealed import seal_response
 from surveys.storage.files import MemoryShelf
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts, load_texts
 from surveys.sync.hub import Hub
-from surveys.sync.outbox import KioskSync
+from surveys.sync.outbox import MIN_BATCH, KioskSync
 from surveys.sync.pairing import PairingProblem, pairing_text
 from tests.surveys.agreements.signatures import signature
 from tests.surveys.sync.fakes import FakeTransport
 
 KIOSK = "kiosk-hall"
 HUB_URL = "http://hub.school.test:8551"
-RESPONSES, SIGNATURES = 40, 3
+RESPONSES, SIGNATURES = 40, 6
 
 
 @pytest.fixture
@@ -47,8 +48,9 @@ def kiosk(tmp_path, library, transport) -> Iterator[KioskSync]:
     responses = ResponseStore(root, shelf=MemoryShelf())
     signatures = SignatureStore(root, shelf=MemoryShelf())
     keep_texts(root, library.questionnaires.values())
-    responses.save_many(list(demo_responses(library, RESPONSES, seed=5, kiosk_ids=[KIOSK])))
     school_key = PrivateKey.generate().public_key.encode()
+    made = demo_responses(library, RESPONSES, seed=5, kiosk_ids=[KIOSK])
+    responses.save_many([seal_response(r, school_key) for r in made])
     for n in range(1, SIGNATURES + 1):
         sig = signature(library.aups["aup-ks2"], n, kiosk_id=KIOSK)
         signatures.save(seal_signature(sig, school_key))
@@ -64,7 +66,7 @@ def pair(kiosk: KioskSync, hub: Hub) -> str:
 
 def held_by(hub: Hub) -> tuple[list[str], list[str]]:
     """Every record id on the hub (responses, signatures), repeats and all."""
-    return [r.id for r in hub.store.responses()], [s.id for s in hub.signatures.records()]
+    return [r.id for r in hub.store.records()], [s.id for s in hub.signatures.records()]
 
 
 def test_a_kiosk_pairs_with_the_hub_through_the_transport_and_remembers_the_pairing(
@@ -94,22 +96,54 @@ def test_pairing_with_an_unreachable_hub_or_a_used_code_says_why_and_pairs_nothi
     assert KIOSK not in hub.kiosks
 
 
-def test_a_push_sends_every_pending_record_and_marks_each_one_acknowledged(kiosk, hub, transport):
+def test_a_push_sends_every_pending_record_and_the_acknowledged_ones_leave_the_kiosk(
+    kiosk, hub, transport
+):
     pair(kiosk, hub)
     responses, sigs = kiosk.pending()
     assert (len(responses), len(sigs)) == (RESPONSES, SIGNATURES)
     assert kiosk.push_all() == RESPONSES + SIGNATURES
     assert kiosk.pending_counts() == (0, 0)
-    assert kiosk.state.acked_responses == {r.id for r in responses}
-    assert kiosk.state.acked_signatures == {s.id for s in sigs}
+    assert kiosk.store.counts()["responses"] == 0, "acknowledged records leave the kiosk"
     on_hub, sigs_on_hub = held_by(hub)
     assert sorted(on_hub) == sorted(r.id for r in responses)
     assert sorted(sigs_on_hub) == sorted(s.id for s in sigs)
-    assert {r.content_hash for r in responses} <= set(load_texts(hub.root))  # words travel too
+    assert set(load_texts(kiosk.root)) <= set(load_texts(hub.root))  # words travel too
     assert kiosk.state.last_error is None and kiosk.state.last_sync is not None
-    assert transport.handled == [("/pair", 200), ("/push", 200)]
+    # Responses and signed agreements never share a push.
+    assert transport.handled == [("/pair", 200), ("/push", 200), ("/push", 200)]
+    assert [len(b.responses) for b in transport.bodies] == [RESPONSES, 0]
+    assert [len(b.signatures) for b in transport.bodies] == [0, SIGNATURES]
     assert kiosk.push_all() == 0
-    assert len(transport.handled) == 2, "nothing waiting: nothing sent"
+    assert len(transport.handled) == 3, "nothing waiting: nothing sent"
+
+
+def test_fewer_than_five_of_a_kind_wait_unless_everything_is_asked_for(kiosk, hub, transport):
+    pair(kiosk, hub)
+    responses, sigs = kiosk.pending()
+    kiosk.store.remove([r.id for r in responses[: RESPONSES - (MIN_BATCH - 1)]])
+    kiosk.signatures.remove([s.id for s in sigs[: SIGNATURES - (MIN_BATCH - 1)]])
+    assert kiosk.pending_counts() == (MIN_BATCH - 1, MIN_BATCH - 1)
+    assert kiosk.push_all() == 0, "a push of one or two would date them"
+    assert transport.handled == [("/pair", 200)]
+    assert kiosk.push_all(everything=True) == 2 * (MIN_BATCH - 1)
+    assert kiosk.pending_counts() == (0, 0)
+
+
+def test_the_sync_state_lists_no_record_and_no_time_finer_than_the_day(kiosk, hub):
+    pair(kiosk, hub)
+    kiosk.push_all()
+    state = (kiosk.root / "sync" / "state.json").read_text()
+    on_hub, sigs_on_hub = held_by(hub)
+    assert not any(rid in state for rid in on_hub + sigs_on_hub)
+    assert kiosk.state.last_sync is not None and len(kiosk.state.last_sync) == len("2026-11-23")
+    assert set(kiosk.state.model_dump()) == {
+        "hub_url",
+        "secret",
+        "counter",
+        "last_sync",
+        "last_error",
+    }
 
 
 def test_an_unreachable_hub_leaves_everything_pending_and_records_why(kiosk, hub, transport):
@@ -118,7 +152,6 @@ def test_an_unreachable_hub_leaves_everything_pending_and_records_why(kiosk, hub
     with pytest.raises(OSError):
         kiosk.push_all()
     assert kiosk.pending_counts() == (RESPONSES, SIGNATURES)
-    assert kiosk.state.acked_responses == set() and kiosk.state.acked_signatures == set()
     assert kiosk.state.last_error is not None
     assert kiosk.state.last_error.startswith("hub not reachable")
     assert held_by(hub) == ([], [])
@@ -139,14 +172,11 @@ def test_an_answer_lost_after_the_hub_merged_is_sent_again_and_adds_nothing_at_t
     assert kiosk.pending_counts() == (RESPONSES, SIGNATURES), "but the kiosk never heard so"
     assert kiosk.state.last_error is not None
 
-    again = kiosk.push_once()
-    assert (again.sent, again.added, again.pending_after) == (RESPONSES + SIGNATURES, 0, 0)
+    assert kiosk.push_all() == RESPONSES + SIGNATURES
     assert kiosk.pending_counts() == (0, 0) and kiosk.state.last_error is None
     on_hub, sigs_on_hub = held_by(hub)
     assert len(on_hub) == len(set(on_hub)) == RESPONSES  # each record once at the hub
     assert len(sigs_on_hub) == len(set(sigs_on_hub)) == SIGNATURES
-    assert set(on_hub) == kiosk.state.acked_responses
-    assert set(sigs_on_hub) == kiosk.state.acked_signatures
 
 
 def test_a_bundle_is_refused_until_the_kiosk_is_paired(kiosk, hub):

@@ -1,0 +1,117 @@
+"""Answers sealed to the school's key: the kiosk can store and count them, never read them.
+
+ODK's encrypted forms, for answers as for signatures: at the moment a pupil
+finishes, the kiosk seals the response (a libsodium sealed box to the school's
+public key, :mod:`surveys.keys`) and keeps only that. Stores, pushes, bundles
+and the hub hold sealed records; only the lead's tools open them, in memory,
+with the private key and its passphrase.
+
+The plaintext is padded to a multiple of :data:`PAD_TO`, so a record's size
+says nothing about how many questions were answered or skipped.
+
+Until a school installs its own key, a kiosk on the sample content seals to
+the **demo key** shipped in ``content/demo-key/``. Its passphrase is published
+here, so anyone can open what it sealed: it exists so that ``make run`` works,
+and the staff screen says so while it is in use.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import nacl.exceptions
+import orjson
+
+import content as shipped_content
+from surveys.keys import (
+    KeyProblem,
+    SchoolKey,
+    fingerprint,
+    open_private_key,
+    parse_public_key,
+    seal,
+)
+from surveys.model import Response, SealedResponse
+
+__all__ = [
+    "DEMO_PASSPHRASE",
+    "PAD_TO",
+    "demo_key",
+    "demo_public_key",
+    "open_raw",
+    "open_responses",
+    "seal_response",
+]
+
+#: Every sealed response's plaintext is padded to a multiple of this many bytes.
+PAD_TO = 2048
+#: The demo key's passphrase, published on purpose: the demo key protects nothing.
+DEMO_PASSPHRASE = "sample school demo key: never for real answers"
+DEMO_DIR = shipped_content.SHIPPED_DIR / "demo-key"
+
+
+def seal_response(response: Response, public: bytes) -> SealedResponse:
+    """Seal ``response`` to the school's public key. Nobody but the key's holder can open it."""
+    plaintext = orjson.dumps(response.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    # JSON allows trailing whitespace, so padding with spaces needs no unpadding step.
+    plaintext += b" " * (-len(plaintext) % PAD_TO)
+    return SealedResponse(
+        id=response.id,
+        kiosk_id=response.kiosk_id,
+        academic_year=response.academic_year,
+        term=response.term,
+        key=fingerprint(public),
+        sealed=base64.b64encode(seal(public, plaintext)).decode("ascii"),
+    )
+
+
+def open_raw(records: Iterable[dict[str, Any]], key: SchoolKey) -> Iterator[dict[str, Any]]:
+    """Open stored records (the plain dicts on disk) to response dicts: the export's fast path.
+
+    Each opened response must carry the id, kiosk, year and term its envelope
+    says, so a sealed body cannot be moved into another record.
+
+    Raises:
+        KeyProblem: a record was sealed to another key, or is damaged or altered.
+    """
+    mine = key.fingerprint
+    for r in records:
+        if r.get("key") != mine:
+            raise KeyProblem(
+                f"response {r.get('id')} (kiosk {r.get('kiosk_id')}) was sealed to another key "
+                f"({r.get('key')}), not this one ({mine}); use the private key whose "
+                "fingerprint matches"
+            )
+        try:
+            doc = orjson.loads(key.open(base64.b64decode(r["sealed"], validate=True)))
+            same = all(doc[k] == r[k] for k in ("id", "kiosk_id", "academic_year", "term"))
+        except (KeyError, TypeError, ValueError, binascii.Error, nacl.exceptions.CryptoError):
+            same = False
+        if not same:
+            raise KeyProblem(
+                f"response {r.get('id')} (kiosk {r.get('kiosk_id')}) is damaged or was altered "
+                "and cannot be opened; nothing was written. Restore that kiosk's responses/ "
+                "folder from a copy, or move the damaged file aside."
+            )
+        yield doc
+
+
+def open_responses(records: Iterable[SealedResponse], key: SchoolKey) -> list[Response]:
+    """Open and check sealed records (the careful path, for a few records)."""
+    docs = open_raw((r.model_dump(mode="json") for r in records), key)
+    return [Response.model_validate(d) for d in docs]
+
+
+@lru_cache(maxsize=1)
+def demo_public_key() -> bytes:
+    """The sample school's demo public key (anyone can open what it sealed)."""
+    return parse_public_key((DEMO_DIR / "school-public-key.txt").read_text(encoding="utf-8"))
+
+
+def demo_key() -> SchoolKey:
+    """The demo private key, opened with its published passphrase (slow: Argon2id)."""
+    return open_private_key(DEMO_DIR / "school-private-key.json", DEMO_PASSPHRASE)
