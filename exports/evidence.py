@@ -12,6 +12,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -116,7 +117,11 @@ def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) 
 
 
 def write_evidence_pack(
-    report: Report, path: Path, *, aup: AupCoverage | None = None, made_on: dt.date | None = None
+    report: Report,
+    path: Path | BinaryIO,
+    *,
+    aup: AupCoverage | None = None,
+    made_on: dt.date | None = None,
 ) -> None:
     made_on = made_on or dt.date.today()
     span = f"{report.periods[0].label} to {report.periods[-1].label}" if report.periods else "none"

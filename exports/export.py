@@ -7,6 +7,7 @@ is written.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from exports.release import HeldRow
 from exports.report import Report
 from exports.tables import csv_bytes
 from exports.trends import band_label
-from surveys.storage.files import write_bytes_atomic
+from surveys.storage.files import make_private_dirs, write_bytes_atomic
 
 __all__ = ["answers_csv", "favourable_csv", "strands_csv", "write_export"]
 
@@ -104,6 +105,7 @@ def write_export(
         exports.release.ReleaseError: the ledger cannot be updated; nothing is written.
     """
     step = progress or (lambda _s: None)
+    make_private_dirs(out)  # the lead's own: charts and tables of a school's answers
     step("recording the release")
     report.release.record()
     written: list[Path] = []
@@ -125,12 +127,9 @@ def write_export(
     put("tables/safer-answers.csv", favourable_csv(report.rows))
     put("tables/strands.csv", strands_csv(report))
     step("writing the evidence pack")
-    pdf = out / "evidence-pack.pdf"
-    tmp = pdf.with_name(".evidence-pack.pdf.tmp")
-    out.mkdir(parents=True, exist_ok=True)
-    write_evidence_pack(report, tmp, aup=aup)
-    tmp.replace(pdf)
-    written.append(pdf)
+    buffer = io.BytesIO()  # made in memory, then written whole, private and durable
+    write_evidence_pack(report, buffer, aup=aup)
+    put("evidence-pack.pdf", buffer.getvalue())
     for chart in report.charts:
         chart.figure.clear()  # free memory: figures are not needed after this
     return written
