@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from surveys.keys import SchoolKey
 from surveys.model import Questionnaire, Strand, Term
-from surveys.sealed import open_raw
+from surveys.sealed import Keys, open_raw
 from surveys.storage.responses import ResponseStore
 
 __all__ = [
@@ -196,7 +195,7 @@ def _tally_into(
 
 
 def tally_folder(
-    data: Path, key: SchoolKey, *, since_year: int | None = None, workers: int = 1
+    data: Path, key: Keys, *, since_year: int | None = None, workers: int = 1
 ) -> dict[Key, Counter[tuple[str, str | None]]]:
     """:func:`tally` over a data folder's sealed responses, opened with ``key`` in memory.
 
@@ -230,7 +229,7 @@ def tally_folder(
     return merged
 
 
-_FORKED_KEY: SchoolKey | None = None
+_FORKED_KEY: Keys | None = None
 
 
 def _tally_forked(
@@ -241,7 +240,7 @@ def _tally_forked(
 
 
 def _tally_part(
-    data: Path, key: SchoolKey, since_year: int | None, index: int, parts: int
+    data: Path, key: Keys, since_year: int | None, index: int, parts: int
 ) -> dict[Key, Counter[tuple[str, str | None]]]:
     store = ResponseStore(data, writer=False)
     records = store.raw_records(since_year=since_year, part=(index, parts))

@@ -28,8 +28,8 @@ from exports.trends import (
     strand_lines,
 )
 from surveys.content.library import ContentLibrary
-from surveys.keys import SchoolKey
 from surveys.model import Strand
+from surveys.sealed import Keys
 from surveys.storage.layout import DataFolder
 from surveys.storage.texts import load_texts
 
@@ -81,7 +81,7 @@ def load_rows(
     data: Path,
     library: ContentLibrary,
     *,
-    key: SchoolKey,
+    key: Keys,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     workers: int = 1,
@@ -129,7 +129,7 @@ def build_report(
     data: Path,
     library: ContentLibrary,
     *,
-    key: SchoolKey,
+    key: Keys,
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +40,7 @@ from surveys.model import Response, SealedResponse
 __all__ = [
     "DEMO_PASSPHRASE",
     "PAD_TO",
+    "Keys",
     "demo_key",
     "demo_public_key",
     "open_raw",
@@ -69,22 +70,28 @@ def seal_response(response: Response, public: bytes) -> SealedResponse:
     )
 
 
-def open_raw(records: Iterable[dict[str, Any]], key: SchoolKey) -> Iterator[dict[str, Any]]:
+#: One private key, or several (the school's, and the demo key a kiosk used before it).
+Keys = SchoolKey | Sequence[SchoolKey]
+
+
+def open_raw(records: Iterable[dict[str, Any]], keys: Keys) -> Iterator[dict[str, Any]]:
     """Open stored records (the plain dicts on disk) to response dicts: the export's fast path.
 
-    Each opened response must carry the id, kiosk, year and term its envelope
-    says, so a sealed body cannot be moved into another record.
+    Each record is opened with the key whose fingerprint it names. Each opened
+    response must carry the id, kiosk, year and term its envelope says, so a
+    sealed body cannot be moved into another record.
 
     Raises:
-        KeyProblem: a record was sealed to another key, or is damaged or altered.
+        KeyProblem: a record was sealed to none of these keys, or is damaged or altered.
     """
-    mine = key.fingerprint
+    by_print = {k.fingerprint: k for k in ([keys] if isinstance(keys, SchoolKey) else keys)}
     for r in records:
-        if r.get("key") != mine:
+        key = by_print.get(r.get("key", ""))
+        if key is None:
             raise KeyProblem(
                 f"response {r.get('id')} (kiosk {r.get('kiosk_id')}) was sealed to another key "
-                f"({r.get('key')}), not this one ({mine}); use the private key whose "
-                "fingerprint matches"
+                f"({r.get('key')}), not {' or '.join(sorted(by_print))}; use the private key "
+                "whose fingerprint matches"
             )
         try:
             doc = orjson.loads(key.open(base64.b64decode(r["sealed"], validate=True)))
@@ -100,9 +107,9 @@ def open_raw(records: Iterable[dict[str, Any]], key: SchoolKey) -> Iterator[dict
         yield doc
 
 
-def open_responses(records: Iterable[SealedResponse], key: SchoolKey) -> list[Response]:
+def open_responses(records: Iterable[SealedResponse], keys: Keys) -> list[Response]:
     """Open and check sealed records (the careful path, for a few records)."""
-    docs = open_raw((r.model_dump(mode="json") for r in records), key)
+    docs = open_raw((r.model_dump(mode="json") for r in records), keys)
     return [Response.model_validate(d) for d in docs]
 
 

@@ -7,11 +7,13 @@ import datetime as dt
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from kiosk.cli.common import ask_passphrase, content_dir
-from surveys.keys import KeyProblem, SchoolKey, open_private_key
-from surveys.sealed import demo_key
+from surveys.keys import KeyProblem, SchoolKey, fingerprint, open_private_key
+from surveys.sealed import demo_key, demo_public_key
+from surveys.storage.responses import ResponseStore, live_count
 
 __all__ = ["add_parser"]
 
@@ -44,10 +46,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"esafety export: {exc}", file=sys.stderr)
         return 2
-    key = _open_key(args)
-    if key is None:
+    keys = _open_key(args, data)
+    if keys is None:
         return 1
-    aup = _aup_coverage(key, data, library, thresholds.normal) if args.key else None
+    aup = _aup_coverage(keys[0], data, library, thresholds.normal) if args.key else None
     if args.key and aup is None:
         return 1
     started = time.perf_counter()
@@ -61,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         report = build_report(
             data,
             library,
-            key=key,
+            key=keys,
             since_year=args.from_year,
             thresholds=thresholds,
             progress=step,
@@ -84,7 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(
-        f"{report.responses} responses (this number stays on this computer), "
+        f"about {live_count(report.responses)} responses, "
         f"{len(report.periods)} terms, "
         f"{len(report.charts)} charts; {len(written)} files in {out} ({took:.1f} s)"
     )
@@ -98,19 +100,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_key(args: argparse.Namespace) -> SchoolKey | None:
-    """The school's private key (``--key``), or the sample school's demo key, said loudly."""
+def _open_key(args: argparse.Namespace, data: Path) -> list[SchoolKey] | None:
+    """The keys to open the answers with: the school's (``--key``), and the sample school's
+    demo key where a kiosk used it (before the school's key was installed), said loudly."""
+    demo_print = fingerprint(demo_public_key())
     try:
-        if args.key:
-            return open_private_key(
-                Path(args.key), ask_passphrase("Passphrase for the private key: ")
+        records = ResponseStore(data, writer=False).raw_records()
+        sealed_to = Counter(r.get("key") for r in records)
+    except ValueError as exc:  # a damaged shard names itself
+        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+        return None
+    try:
+        if not args.key:
+            print(
+                "esafety export: no --key given, so answers are opened with the sample school's "
+                "DEMO key. A real school's answers need --key school-private-key.json.",
+                file=sys.stderr,
             )
-        print(
-            "esafety export: no --key given, so answers are opened with the sample school's "
-            "DEMO key. A real school's answers need --key school-private-key.json.",
-            file=sys.stderr,
-        )
-        return demo_key()
+            return [demo_key()]
+        keys = [
+            open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
+        ]
+        if sealed_to[demo_print]:
+            print(
+                f"esafety export: {sealed_to[demo_print]} responses were sealed to the sample "
+                "school's DEMO key, on a kiosk that had no school key yet: anyone could have "
+                "opened them. They are included; install the school's key on every kiosk.",
+                file=sys.stderr,
+            )
+            keys.append(demo_key())
+        return keys
     except KeyProblem as exc:
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return None

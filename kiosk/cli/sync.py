@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk.cli.common import lan_address
+from surveys.storage.responses import live_count
 
 __all__ = ["add_parsers"]
 
@@ -60,7 +61,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"esafety sync: {exc}", file=sys.stderr)
         return 1
     responses, signatures = sync.pending_counts()
-    print(f"sent {sent} records; waiting: {responses} responses, {signatures} signed agreements")
+    print(
+        f"sent {sent} records; waiting: {live_count(responses)} responses (to the nearest 10), "
+        f"{signatures} signed agreements"
+    )
     return 0
 
 

@@ -178,6 +178,14 @@ class KioskServices:
         """Store a sealed response durably. Blocking: call off the UI loop."""
         self.store.save(record)
 
+    def waiting(self) -> tuple[int, int]:
+        """(responses, signed agreements) waiting for the hub; responses to the nearest 10.
+
+        Blocking: call off the UI loop.
+        """
+        responses, signatures = self.sync.pending_counts()
+        return live_count(responses), signatures
+
     def counts(self) -> tuple[int, int]:
         """(all records, records this term) waiting on this kiosk, each to the nearest 10.
 

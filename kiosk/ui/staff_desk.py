@@ -91,7 +91,7 @@ class StaffDesk(Host):
         self._message = ""
         self._counts = await asyncio.to_thread(self.services.counts)
         self._signature_count = await asyncio.to_thread(self.services.signature_count)
-        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self._sync_message = ""
         self.draw_settings()
 
@@ -102,7 +102,7 @@ class StaffDesk(Host):
             self._sync_message = str(exc)
         else:
             self._sync_message = self.t("staff_sync_paired_now", hub=url)
-        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self.draw_settings()
 
     async def sync_now(self) -> None:
@@ -112,7 +112,7 @@ class StaffDesk(Host):
             self._sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
         else:
             self._sync_message = self.t("staff_sync_sent", count=sent)
-        self._sync_pending = await asyncio.to_thread(self.services.sync.pending_counts)
+        self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self.draw_settings()
 
     async def install_key(self, text: str) -> None:

@@ -126,6 +126,7 @@ def append_line(path: Path, line: str) -> None:
     make_private_dirs(path.parent)
     with os.fdopen(_create_private(path, os.O_WRONLY | os.O_APPEND), "a", encoding="utf-8") as f:
         f.write(line + "\n")
+    hide_times(path)  # each line says its hour; the file's time must not add the second
 
 
 def _up_to_root(folder: Path) -> list[Path]:
@@ -153,8 +154,13 @@ def hide_times(path: Path) -> None:
         os.utime(folder, (_FIXED_MTIME, _FIXED_MTIME))
 
 
-def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = False) -> None:
-    """Write ``data`` as JSON so that a crash leaves either the old file or the new one."""
+def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = True) -> None:
+    """Write ``data`` as JSON so that a crash leaves either the old file or the new one.
+
+    JSON is a data folder's state (shards, settings, sync state, the hub's kiosks, the
+    release ledger), so its time is hidden by default: a file's time would date the
+    last save, push or export to the second.
+    """
     write_bytes_atomic(path, dumps(data).encode("utf-8"), hide_mtime=hide_mtime)
 
 

@@ -55,7 +55,7 @@ def live_count(n: int) -> int:
     open are counts, never answers, and rounded, so that two looks before and
     after one pupil do not even show that one more response was saved.
     """
-    return 10 * round(n / 10)
+    return 10 * ((n + 5) // 10)  # half up: 5 shows as 10, never as 0
 
 
 def _shard_of(response_id: str, shards: int = SHARDS) -> int:

@@ -38,11 +38,20 @@ __all__ = [
     "mac_of",
     "make_bundle",
     "read_bundle",
+    "without_ids",
 ]
 
 MAGIC = b"ESAFETY-BUNDLE 1\n"
 #: 2: responses are sealed to the school's key (1 carried them open, and is refused).
 FORMAT = 2
+
+
+_RECORD_ID = re.compile(r"(?:\b(response|signature) )?\b[0-9a-f]{16,}\b")
+
+
+def without_ids(text: str) -> str:
+    """``text`` with every record id replaced by its kind: logs and notes name no record."""
+    return _RECORD_ID.sub(lambda m: f"a {m[1] or 'record'}", text)
 
 
 class BundleRefused(Exception):

@@ -18,7 +18,6 @@ import datetime as dt
 import hmac
 import json
 import os
-import re
 import secrets
 import threading
 import time
@@ -36,9 +35,17 @@ from surveys.storage.files import (
     write_json_atomic,
 )
 from surveys.storage.layout import DataFolder
-from surveys.storage.responses import ResponseStore
+from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.texts import keep_texts
-from surveys.sync.bundle import Bundle, BundleRefused, is_hex_mac, mac_of, parse_body, read_bundle
+from surveys.sync.bundle import (
+    Bundle,
+    BundleRefused,
+    is_hex_mac,
+    mac_of,
+    parse_body,
+    read_bundle,
+    without_ids,
+)
 from surveys.sync.pairing import code_key, new_code, proof, seal_secret
 
 __all__ = ["CODE_LIFETIME", "Hub", "Imported"]
@@ -244,7 +251,8 @@ class Hub:
     # -- what the lead sees --------------------------------------------------------
 
     def kiosk_stats(self) -> dict[str, dict[str, Any]]:
-        """Per kiosk: responses and signed agreements held here, and when it was last seen."""
+        """Per kiosk: responses (to the nearest 10) and signed agreements held here, and when
+        it was last seen (to the hour)."""
         counts = self.store.counts()["by_kiosk"]
         sigs: dict[str, int] = {}
         for s in self.signatures.records():
@@ -252,7 +260,7 @@ class Hub:
         ids = sorted(set(self.kiosks) | set(counts) | set(sigs))
         return {
             k: {
-                "responses": counts.get(k, 0),
+                "responses": live_count(counts.get(k, 0)),  # live: to the nearest 10
                 "signed_agreements": sigs.get(k, 0),
                 "paired": k in self.kiosks,
                 "last_seen": (self.kiosks.get(k) or {}).get("last_seen"),
@@ -278,16 +286,13 @@ class Hub:
 
     def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
         """One line: the hour, the kiosk, how, and what happened, never naming a record."""
-        outcome = _RECORD_ID.sub(lambda m: f"a {m[1] or 'record'}", outcome)
+        outcome = without_ids(outcome)
         line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
         append_line(self.folder.hub_log, line)
 
 
 #: A record's id (or any long hex run, with the word before it) in a message: the log
 #: says "a response", never which one.
-_RECORD_ID = re.compile(r"(?:\b(response|signature) )?\b[0-9a-f]{16,}\b")
-
-
 def _crash_point(name: str) -> None:
     """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
     if os.environ.get("ESAFETY_CRASH_AT") == name:

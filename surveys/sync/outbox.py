@@ -30,7 +30,7 @@ from surveys.storage.files import write_json_atomic
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import load_texts
-from surveys.sync.bundle import body_of, mac_of, make_bundle
+from surveys.sync.bundle import body_of, mac_of, make_bundle, without_ids
 from surveys.sync.pairing import PairingProblem, code_key, open_secret, parse_pairing_text, proof
 from surveys.sync.transport import Transport, UrllibTransport
 
@@ -143,7 +143,7 @@ class KioskSync:
                     continue
                 for start in range(0, len(records), BATCH):
                     sent += self._push(kind, records[start : start + BATCH])
-            self._note(None)
+            self._note(None, sent=sent > 0)
         return sent
 
     def _push(self, kind: str, records: list[Any]) -> int:
@@ -198,10 +198,11 @@ class KioskSync:
 
     # -- files --------------------------------------------------------------------------
 
-    def _note(self, error: str | None) -> None:
+    def _note(self, error: str | None, *, sent: bool = False) -> None:
+        """Keep the last error (naming no record), and the day of the last push that went."""
         with self._lock:
-            self.state.last_error = error
-            if error is None:
+            self.state.last_error = without_ids(error) if error else None
+            if sent:
                 self.state.last_sync = dt.date.today().isoformat()
             self._save()
 

@@ -116,4 +116,4 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     out = tmp_path / "export"
     exported = esafety("export", "--data", str(hub_data), "--out", str(out), "--quiet")
     assert exported.returncode == 0, exported.stderr
-    assert "5 responses" in exported.stdout and (out / "evidence-pack.pdf").is_file()
+    assert "about 10 responses" in exported.stdout and (out / "evidence-pack.pdf").is_file()

@@ -19,7 +19,7 @@ def test_export_writes_charts_tables_and_the_pack(tmp_path):
     assert esafety("demo-data", "--data", str(data), "--responses", "600").returncode == 0
     result = esafety("export", "--data", str(data), "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
-    assert "600 responses" in result.stdout
+    assert "about 600 responses" in result.stdout
     pdf = out / "evidence-pack.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
     pngs = sorted((out / "charts").glob("*.png"))
@@ -97,3 +97,32 @@ def test_a_damaged_shard_is_named_not_a_traceback(tmp_path):
     result = esafety("export", "--data", str(data), "--out", str(tmp_path / "o"), "--quiet")
     assert result.returncode == 1 and shard.name in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_answers_a_kiosk_sealed_to_the_demo_key_are_opened_with_the_schools_key_and_said(
+    tmp_path,
+):
+    import os
+
+    data, out, keys = tmp_path / "data", tmp_path / "out", tmp_path / "keys"
+    env = {**os.environ, "ESAFETY_PASSPHRASE": "quilt harbour pencil meadow"}
+    made = subprocess.run(
+        [str(Path(sys.executable).parent / "esafety"), "keys", "init", "--out", str(keys)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    # Before the school's key was installed, the kiosk sealed to the demo key ...
+    assert esafety("demo-data", "--data", str(data), "--responses", "300").returncode == 0
+    public = (keys / "school-public-key.txt").read_text()
+    assert esafety("keys", "install", "--data", str(data), public).returncode == 0
+    # ... and after, to the school's.
+    more = esafety("demo-data", "--data", str(data), "--responses", "300", "--seed", "2")
+    assert more.returncode == 0 and "sealed to the school's key" in more.stdout
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "esafety"), "export", "--data", str(data),
+         "--out", str(out), "--quiet", "--key", str(keys / "school-private-key.json")],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "responses were sealed to the sample school's DEMO key" in result.stderr
+    assert "about 600 responses" in result.stdout

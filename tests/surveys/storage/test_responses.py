@@ -167,3 +167,11 @@ def test_a_failed_write_acknowledges_nothing_and_loses_nothing(tmp_path, monkeyp
     ids = {r.id for r in reopened.records()}
     reopened.close()
     assert first.id in ids and second.id in ids
+
+
+def test_a_live_count_is_to_the_nearest_ten_and_one_pupil_rarely_moves_it():
+    from surveys.storage.responses import live_count
+
+    assert [live_count(n) for n in (0, 1, 4, 5, 14, 15, 120, 121, 124, 125)] == [
+        0, 0, 0, 10, 10, 20, 120, 120, 120, 130,
+    ]  # fmt: skip

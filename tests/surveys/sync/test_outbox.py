@@ -14,7 +14,7 @@ from nacl.public import PrivateKey
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
 from surveys.demo import demo_responses
-from surveys.sealed import seal_response
+from surveys.sealed import demo_public_key, seal_response
 from surveys.storage.files import MemoryShelf
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts, load_texts
@@ -185,3 +185,24 @@ def test_a_bundle_is_refused_until_the_kiosk_is_paired(kiosk, hub):
     pair(kiosk, hub)
     imported = hub.import_file(kiosk.bundle())
     assert (imported.added, imported.signatures_added) == (RESPONSES, SIGNATURES)
+
+
+def test_a_refusal_is_noted_without_the_record_id_and_the_state_file_keeps_no_time(
+    kiosk, hub, transport, library
+):
+    pair(kiosk, hub)
+    responses, _sigs = kiosk.pending()
+    kiosk.push_all()
+    # The same id again with other (sealed) content: the hub refuses the whole push.
+    again = next(demo_responses(library, 1, seed=77, kiosk_ids=[KIOSK]))
+    first = responses[0]
+    same_place = {"id": first.id, "academic_year": first.academic_year, "term": first.term}
+    forged = seal_response(again.model_copy(update=same_place), demo_public_key())
+    kiosk.store.save(forged)
+    with pytest.raises(PairingProblem):
+        kiosk.push_all(everything=True)
+    assert kiosk.state.last_error and "stored already" in kiosk.state.last_error
+    assert first.id not in kiosk.state.last_error, "the note names no record"
+    state = kiosk.root / "sync" / "state.json"
+    assert first.id not in state.read_text()
+    assert state.stat().st_mtime == 0, "the file's time does not date the last push"
