@@ -6,8 +6,9 @@ public key, :mod:`surveys.keys`) and keeps only that. Stores, pushes, bundles
 and the hub hold sealed records; only the lead's tools open them, in memory,
 with the private key and its passphrase.
 
-The plaintext is padded to a multiple of :data:`PAD_TO`, so a record's size
-says nothing about how many questions were answered or skipped.
+The plaintext is padded to the size of the widest response its questionnaire
+can make (rounded up to :data:`PAD_TO`), so a record's size says nothing about
+which answers were chosen, or how many questions were skipped.
 
 Until a school installs its own key, a kiosk on the sample content seals to
 the **demo key** shipped in ``content/demo-key/``. Its passphrase is published
@@ -48,8 +49,11 @@ __all__ = [
     "seal_response",
 ]
 
-#: Every sealed response's plaintext is padded to a multiple of this many bytes.
+#: Every sealed response's plaintext is padded to a multiple of this many bytes, at least
+#: to the size of the widest response its questionnaire can make.
 PAD_TO = 2048
+#: The longest an option id (or a year group id) may be (``ContentId`` in surveys/model.py).
+ID_MAX = 60
 #: The demo key's passphrase, published on purpose: the demo key protects nothing.
 DEMO_PASSPHRASE = "sample school demo key: never for real answers"
 DEMO_DIR = shipped_content.SHIPPED_DIR / "demo-key"
@@ -57,9 +61,18 @@ DEMO_DIR = shipped_content.SHIPPED_DIR / "demo-key"
 
 def seal_response(response: Response, public: bytes) -> SealedResponse:
     """Seal ``response`` to the school's public key. Nobody but the key's holder can open it."""
-    plaintext = orjson.dumps(response.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
-    # JSON allows trailing whitespace, so padding with spaces needs no unpadding step.
-    plaintext += b" " * (-len(plaintext) % PAD_TO)
+    plaintext = _dumps(response)
+    # The size must not depend on the answers: pad to what this questionnaire's widest
+    # response would take (every answer and the year group at the longest an id may be),
+    # rounded up to PAD_TO. JSON allows trailing spaces, so there is no unpadding step.
+    widest = response.model_copy(
+        update={
+            "answers": dict.fromkeys(response.answers, "x" * ID_MAX),
+            "year_group": "x" * ID_MAX,
+        }
+    )
+    target = -(-len(_dumps(widest)) // PAD_TO) * PAD_TO
+    plaintext += b" " * (target - len(plaintext))
     return SealedResponse(
         id=response.id,
         kiosk_id=response.kiosk_id,
@@ -72,6 +85,10 @@ def seal_response(response: Response, public: bytes) -> SealedResponse:
 
 #: One private key, or several (the school's, and the demo key a kiosk used before it).
 Keys = SchoolKey | Sequence[SchoolKey]
+
+
+def _dumps(response: Response) -> bytes:
+    return orjson.dumps(response.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
 
 
 def open_raw(records: Iterable[dict[str, Any]], keys: Keys) -> Iterator[dict[str, Any]]:

@@ -164,11 +164,32 @@ class KioskServices:
     def answers_key(self) -> tuple[bytes, bool]:
         """The key answers are sealed to, and whether it is the sample school's demo key.
 
-        The school's own key once installed; until then the demo key, which anyone
-        can open (the staff screen says so), so that a fresh kiosk still works.
+        The school's own key once installed. The demo key (anyone can open what it
+        sealed; the staff screen says so) only on a kiosk that has no key and is
+        paired with no hub, so that a fresh ``make run`` works and nothing sealed to
+        it ever crosses the network.
+
+        Raises:
+            KeyProblem: a key is installed but damaged (never a quiet fall-back to
+                the demo key), or the kiosk is paired with a hub but has no key.
         """
-        key = self.public_key()
-        return (key, False) if key is not None else (demo_public_key(), True)
+        text = self.settings.public_key
+        if text:
+            return parse_public_key(text), False
+        if self.sync.paired:
+            raise KeyProblem(
+                "this kiosk sends answers to a hub, so it needs the school's own key: "
+                "install it on the staff screen"
+            )
+        return demo_public_key(), True
+
+    def can_take_answers(self) -> bool:
+        """Answers can be sealed (see :meth:`answers_key`): otherwise pupils are not asked."""
+        try:
+            self.answers_key()
+        except KeyProblem:
+            return False
+        return True
 
     def seal_response(self, response: Response) -> SealedResponse:
         """Seal a finished response to the answers key. Keep the result to retry a save."""

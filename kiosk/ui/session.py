@@ -23,6 +23,7 @@ from kiosk.ui.theme import PALETTE, quiet_button
 from surveys.agreements.signing import SigningFlow, SigningStep
 from surveys.flow import QuestionnaireFlow, Step
 from surveys.idle import IdleState, IdleTimer
+from surveys.keys import KeyProblem
 from surveys.model import Audience, HelpRoute, Questionnaire, SealedResponse
 
 __all__ = ["PupilSession"]
@@ -61,7 +62,7 @@ class PupilSession(StaffDesk):
             offers_survey=sv.offers_survey(),
             offers_agreements=sv.offers_agreements(),
             is_set_up=sv.is_set_up(),
-            has_questionnaire=sv.questionnaire() is not None,
+            has_questionnaire=sv.questionnaire() is not None and sv.can_take_answers(),
             parents=sv.settings.audience == Audience.PARENTS,
             can_sign=sv.can_sign(),
         )
@@ -156,7 +157,7 @@ class PupilSession(StaffDesk):
 
     def begin(self) -> None:
         q = self.services.questionnaire()
-        if q is None:
+        if q is None or not self.services.can_take_answers():
             self.show_start()
             return
         self.flow = QuestionnaireFlow(
@@ -202,8 +203,13 @@ class PupilSession(StaffDesk):
         if flow is None or flow.step != Step.FINISH:
             return
         response = flow.finish()
-        if self._sealed is None or self._sealed.id != response.id:
-            self._sealed = self.services.seal_response(response)
+        try:
+            if self._sealed is None or self._sealed.id != response.id:
+                self._sealed = self.services.seal_response(response)
+        except KeyProblem as exc:  # the key went bad meanwhile: never a weaker one
+            log.error("sealing a response failed: %s", type(exc).__name__)
+            self.render("flow", questions.build_finish(self, flow, failed=True))
+            return
         record = self._sealed
         self.render("flow", questions.build_finish(self, flow, saving=True))
         try:

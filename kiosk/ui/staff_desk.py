@@ -20,6 +20,7 @@ from kiosk.ui.screens import staff
 from kiosk.ui.services import KioskServices
 from surveys.keys import KeyProblem
 from surveys.model import AgeBand, Audience
+from surveys.storage.responses import live_count
 from surveys.storage.settings import PIN_RULE, valid_pin
 from surveys.sync.pairing import PairingProblem
 
@@ -106,12 +107,14 @@ class StaffDesk(Host):
         self.draw_settings()
 
     async def sync_now(self) -> None:
+        # Rounded as the waiting count beside it is: the exact number sent is the
+        # exact number that waited, which the staff screen does not show.
         try:
             sent = await asyncio.to_thread(self.services.sync_now)
         except Exception as exc:  # unreachable or refused: say so, keep everything
             self._sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
         else:
-            self._sync_message = self.t("staff_sync_sent", count=sent)
+            self._sync_message = self.t("staff_sync_sent", count=live_count(sent))
         self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self.draw_settings()
 
@@ -150,7 +153,7 @@ class StaffDesk(Host):
             responses_this_term=self._counts[1],
             signature_count=self._signature_count,
             key_fingerprint=sv.key_fingerprint(),
-            demo_key=sv.answers_key()[1],
+            demo_key=sv.can_take_answers() and sv.answers_key()[1],
             agreement_problems=list(sv.agreement_problems),
             unavailable=list(lib.unavailable),
             warnings=len(lib.problems) - len(lib.errors),

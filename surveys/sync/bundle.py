@@ -28,7 +28,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from surveys.agreements.sealing import SealedSignature
+from surveys.keys import fingerprint
 from surveys.model import Questionnaire, SealedResponse, valid_kiosk_id
+from surveys.sealed import demo_public_key
 
 __all__ = [
     "FORMAT",
@@ -171,6 +173,12 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
         if isinstance(exc, BundleRefused):
             raise
         raise BundleRefused(f"the bundle's contents are not valid ({type(exc).__name__})") from None
+    demo = fingerprint(demo_public_key())
+    if any(r.key == demo for r in responses):
+        raise BundleRefused(
+            f"{kiosk_id} sent answers sealed to the sample school's DEMO key, which anyone can "
+            "open; install the school's own key on that kiosk (nothing was imported)"
+        )
     ids = [r.id for r in responses] + [s.id for s in signatures]
     if len(set(ids)) != len(ids):
         raise BundleRefused("the bundle holds the same record twice; make a new bundle")

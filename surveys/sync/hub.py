@@ -31,6 +31,7 @@ from surveys.storage.files import (
     ResponseConflict,
     StoreBusy,
     append_line,
+    hide_times,
     make_private_dirs,
     write_json_atomic,
 )
@@ -210,6 +211,7 @@ class Hub:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     journal.unlink()
+                hide_times(journal.parent)  # the folder must not date the merge
             entry = self.kiosks.get(bundle.kiosk_id)
             if entry is not None:
                 entry["last_seen"] = _now()
@@ -247,6 +249,7 @@ class Hub:
                 why = type(exc).__name__  # by type only: a message may name a record
                 self._log("unknown", "recovery", f"dropped an unreadable journal ({why})")
             journal.unlink()
+            hide_times(journal.parent)
 
     # -- what the lead sees --------------------------------------------------------
 

@@ -25,7 +25,9 @@ from pydantic import BaseModel
 
 from surveys.agreements.sealing import SealedSignature
 from surveys.agreements.store import SignatureStore
+from surveys.keys import fingerprint
 from surveys.model import SealedResponse
+from surveys.sealed import demo_public_key
 from surveys.storage.files import write_json_atomic
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
@@ -80,8 +82,13 @@ class KioskSync:
         return self.state.secret is not None and self.state.hub_url is not None
 
     def pending(self) -> tuple[list[SealedResponse], list[SealedSignature]]:
-        """Everything on this kiosk: what the hub has acknowledged has left it already."""
-        responses = [r for r in self.store.records() if r.kiosk_id == self.kiosk_id]
+        """Everything on this kiosk that may leave it: what the hub has acknowledged has left
+        already, and answers sealed to the sample school's demo key never do (anyone could
+        open them off the network or a USB stick)."""
+        demo = fingerprint(demo_public_key())
+        responses = [
+            r for r in self.store.records() if r.kiosk_id == self.kiosk_id and r.key != demo
+        ]
         sigs = [
             s
             for s in (self.signatures.records() if self.signatures else [])

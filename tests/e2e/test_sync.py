@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from surveys.keys import make_key_pair
 from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
 pytestmark = pytest.mark.browser
 PIN = "2468"
+PASSPHRASE = "heron copper tulip anchor"
 
 
 def esafety(*args: str) -> subprocess.CompletedProcess[str]:
@@ -54,11 +56,14 @@ def hub(tmp_path):
 
 
 def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
-    hub, start_kiosk, open_screen, library, tmp_path
+    hub, start_kiosk, open_screen, library, tmp_path, monkeypatch
 ):
     hub_data, pairing = hub
     data = tmp_path / "kiosk"
-    save_settings(data, KioskSettings(kiosk_id="kiosk-hall", pin=PinHash.make(PIN)))
+    # A kiosk that syncs has the school's key: nothing sealed to the demo key is ever sent.
+    private, public = make_key_pair(tmp_path / "keys", PASSPHRASE)
+    settings = KioskSettings(kiosk_id="kiosk-hall", pin=PinHash.make(PIN))
+    save_settings(data, settings.model_copy(update={"public_key": public.read_text()}))
     # Four earlier pupils' answers wait: the fifth makes a batch (a push never carries one).
     exe = str(Path(sys.executable).parent / "esafety")
     subprocess.run(
@@ -112,8 +117,11 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     on_hub = b"".join(f.read_bytes() for f in (hub_data / "responses").rglob("*") if f.is_file())
     assert b"time-online-school-days" not in on_hub and b"under-1-hour" not in on_hub
     assert not any(json.loads(f.read_text())["responses"] for f in data.glob("responses/**/*.json"))
-    # The lead's export opens them with the key (here the sample school's demo key).
+    # The lead's export opens them with the school's private key, in memory.
     out = tmp_path / "export"
-    exported = esafety("export", "--data", str(hub_data), "--out", str(out), "--quiet")
+    monkeypatch.setenv("ESAFETY_PASSPHRASE", PASSPHRASE)
+    exported = esafety(
+        "export", "--data", str(hub_data), "--out", str(out), "--quiet", "--key", str(private)
+    )
     assert exported.returncode == 0, exported.stderr
     assert "about 10 responses" in exported.stdout and (out / "evidence-pack.pdf").is_file()

@@ -145,13 +145,13 @@ def test_answers_go_to_the_demo_key_only_until_the_school_installs_its_own(
     assert kiosk.answers_key() == (demo_public_key(), True)
     first = kiosk.seal_response(response)
     assert first.key == fingerprint(demo_public_key())
-    private, public = make_key_pair(tmp_path / "keys", "a long passphrase for the school")
+    private, public = make_key_pair(tmp_path / "keys", "gravel lantern mosaic tundra")
     kiosk.install_public_key(public.read_text())
     key, demo = kiosk.answers_key()
     assert not demo and key == parse_public_key(public.read_text())
     second = kiosk.seal_response(response)
     assert second.key == fingerprint(key) != first.key
-    opened = open_responses([second], open_private_key(private, "a long passphrase for the school"))
+    opened = open_responses([second], open_private_key(private, "gravel lantern mosaic tundra"))
     assert opened == [response]
     kiosk.save_response(second)
     on_disk = b"".join(p.read_bytes() for p in (data / "responses").rglob("*.json"))

@@ -36,7 +36,7 @@ while True:
 """
 
 ROUNDS = 8
-PASSPHRASE = "crash test passphrase"
+PASSPHRASE = "crash hammer violet orbit"
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -9,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -74,16 +76,27 @@ class HubProcess:
         self.proc = None
 
 
+@functools.lru_cache(maxsize=1)
+def school_public_key() -> str:
+    """The school's public key (``ESK1-…``) these tests' kiosks seal to: a kiosk that
+    syncs must have it (nothing sealed to the demo key ever crosses the network)."""
+    from surveys.keys import make_key_pair
+
+    folder = Path(tempfile.mkdtemp(prefix="esafety-school-key-"))
+    _private, public = make_key_pair(folder, "walrus tundra pepper violin")
+    return public.read_text()
+
+
 def kiosk_folder(tmp_path: Path, kiosk_id: str, responses: int, seed: int) -> Path:
+    from surveys.storage.settings import KioskSettings, save_settings
+
     data = tmp_path / kiosk_id
+    save_settings(data, KioskSettings(kiosk_id=kiosk_id, public_key=school_public_key()))
     result = esafety(
         "demo-data", "--data", str(data), "--responses", str(responses), "--seed", str(seed),
         "--kiosk", kiosk_id,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    from surveys.storage.settings import KioskSettings, save_settings
-
-    save_settings(data, KioskSettings(kiosk_id=kiosk_id))
     return data
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.surveys.sync.processes import EXE, esafety, hub_contents
+from tests.surveys.sync.processes import EXE, esafety, hub_contents, school_public_key
 
 
 def kiosk_records(data: Path) -> set[str]:
@@ -25,7 +25,7 @@ def test_killing_the_hub_mid_push_loses_nothing_and_duplicates_nothing(tmp_path,
     kiosk = tmp_path / "kiosk-hall"
     from surveys.storage.settings import KioskSettings, save_settings
 
-    save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall"))
+    save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall", public_key=school_public_key()))
     hub = hubs("hub").start()
     paired = esafety("sync", "--data", str(kiosk), "--pair", hub.pairing_text())
     assert paired.returncode == 0, paired.stderr
@@ -74,7 +74,7 @@ def test_a_hub_that_dies_at_the_worst_moment_finishes_the_import_on_restart(
     kiosk = tmp_path / "kiosk-hall"
     from surveys.storage.settings import KioskSettings, save_settings
 
-    save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall"))
+    save_settings(kiosk, KioskSettings(kiosk_id="kiosk-hall", public_key=school_public_key()))
     hub = hubs("hub").start()
     assert esafety("sync", "--data", str(kiosk), "--pair", hub.pairing_text()).returncode == 0
     hub.stop()

@@ -14,7 +14,7 @@ from nacl.public import PrivateKey
 from surveys.agreements.sealing import seal_signature
 from surveys.agreements.store import SignatureStore
 from surveys.demo import demo_responses
-from surveys.sealed import demo_public_key, seal_response
+from surveys.sealed import seal_response
 from surveys.storage.files import MemoryShelf
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts, load_texts
@@ -197,7 +197,9 @@ def test_a_refusal_is_noted_without_the_record_id_and_the_state_file_keeps_no_ti
     again = next(demo_responses(library, 1, seed=77, kiosk_ids=[KIOSK]))
     first = responses[0]
     same_place = {"id": first.id, "academic_year": first.academic_year, "term": first.term}
-    forged = seal_response(again.model_copy(update=same_place), demo_public_key())
+    forged = seal_response(
+        again.model_copy(update=same_place), PrivateKey.generate().public_key.encode()
+    )
     kiosk.store.save(forged)
     with pytest.raises(PairingProblem):
         kiosk.push_all(everything=True)

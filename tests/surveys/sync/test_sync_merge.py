@@ -210,7 +210,7 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
     import os
 
     keys = tmp_path / "keys"
-    env = {**os.environ, "ESAFETY_PASSPHRASE": "a long passphrase here"}
+    env = {**os.environ, "ESAFETY_PASSPHRASE": "sparrow quartz meadow bicycle"}
     subprocess.run([sys.executable, "-m", "kiosk.cli", "keys", "init", "--out", str(keys)],
                    check=True, env=env, capture_output=True)  # fmt: skip
     hall = kiosk_folder(tmp_path, "kiosk-hall", 10, seed=9)
@@ -225,7 +225,8 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
     esafety("bundle", "export", "--data", str(hall), "--out", str(bundle))
     assert b"Priya" not in bundle.read_bytes() and b'"signatures":[{' in bundle.read_bytes()
     done = esafety("sync", "--data", str(hall), "--all")  # the end of the day: all of it goes
-    assert "waiting: 0 responses, 0 signed agreements" in done.stdout, done.stdout + done.stderr
+    assert "waiting: 0 responses" in done.stdout, done.stdout + done.stderr
+    assert ", 0 signed agreements" in done.stdout, done.stdout
     hub.stop()
     for path in hub.data.rglob("*"):
         if path.is_file():
