@@ -29,7 +29,7 @@ def test_a_sealed_signature_opens_only_with_the_private_key_and_passphrase(key_f
     raw = parse_public_key(public.read_text())
     sig = signature(library.aups["aup-ks2"], signer_name="Ada Lovelace")
     sealed = seal_signature(sig, raw)
-    assert "Ada" not in sealed.model_dump_json()
+    assert "Ada Lovelace" not in sealed.model_dump_json()  # (3 letters can turn up in base64)
     with pytest.raises(WrongPassphrase):
         open_private_key(private, "not the passphrase")
     assert open_signatures([sealed], open_private_key(private, PASSPHRASE)) == [sig]
