@@ -129,6 +129,7 @@ def big_button(
             bgcolor=PALETTE.primary,
             color=PALETTE.on_primary,
             shape=ft.RoundedRectangleBorder(radius=20),
+            icon_size=size,
         ),
     )
 
@@ -152,5 +153,6 @@ def quiet_button(
             shape=ft.RoundedRectangleBorder(radius=16),
             side=ft.BorderSide(2, PALETTE.primary),
             padding=ft.Padding.symmetric(horizontal=24),
+            icon_size=size + 4,
         ),
     )

@@ -34,14 +34,27 @@ def saved_responses(data) -> list:
         return list(store.records())
 
 
-def green_pixels(s, name: str) -> int:
-    """How many pixels of the button named ``name`` are green (a thumb-up or a happy face
-    is drawn green; the neutral pictures are slate)."""
+def picture_pixels(s, name: str) -> tuple[int, int]:
+    """(green, slate) pixels in the button named ``name``. A thumb-up or a happy face is
+    drawn green; the neutral pictures (tick, cross, question mark) are slate."""
     box = s.button(name).bounding_box()
     assert box is not None
     shot = Image.open(io.BytesIO(s.page.screenshot(clip=box))).convert("RGB")
     r, g, b = np.asarray(shot, dtype=np.int16).transpose(2, 0, 1)
-    return int(((g > 90) & (g > r + 40) & (g > b + 30)).sum())
+    green = (g > 90) & (g > r + 40) & (g > b + 30)
+    slate = (b > r + 40) & (b < 180)
+    return int(green.sum()), int(slate.sum())
+
+
+def painted(s, name: str, *, green: bool) -> tuple[int, int]:
+    """Wait until the button's picture is drawn (the icon font can arrive after the
+    accessible names do), then give its pixels."""
+    deadline = time.monotonic() + 15
+    while True:
+        pixels = picture_pixels(s, name)
+        if pixels[0 if green else 1] > 200 or time.monotonic() > deadline:
+            return pixels
+        s.page.wait_for_timeout(300)
 
 
 def test_every_band_is_told_its_rights_before_the_first_question(
@@ -176,9 +189,9 @@ def test_the_thank_you_screen_is_still_there_after_60_seconds(
     s.wait_for_text("Thank you!")
     shown_at = time.monotonic()
     assert len(saved_responses(data)) == 1
-    s.shot("64-thank-you-4-7")
     # The old thank-you timer reset after 30 s, before a child could scan a code.
     s.page.wait_for_timeout(max(0.0, 60.5 - (time.monotonic() - shown_at)) * 1000)
+    s.shot("64-thank-you-after-60-s")
     assert s.button("I've finished").is_visible()
     assert "Thank you!" in s.text() and "Childline" in s.text()
     assert s.button("Start").count() == 0 and s.button("I'm still here").count() == 0
@@ -201,7 +214,7 @@ def test_the_4_7_unkind_question_shows_no_thumbs_up_for_yes(
     first = q.questions[0]
     assert first.options[0].picture == "thumb-up"
     s.wait_for_text(first.text)
-    assert green_pixels(s, "Yes") > 200
+    assert painted(s, "Yes", green=True)[0] > 200
 
     for question in q.questions[: q.questions.index(unkind)]:
         s.wait_for_text(question.text)
@@ -210,7 +223,8 @@ def test_the_4_7_unkind_question_shows_no_thumbs_up_for_yes(
     s.shot("65-unkind-4-7")
     assert [o.picture for o in unkind.options] == ["yes", "no", "question"]
     for option in unkind.options:
-        assert green_pixels(s, option.label) == 0, option.label
+        green, slate = painted(s, option.label, green=False)
+        assert slate > 200 and green == 0, (option.label, green, slate)
 
     # "I'd rather not say" and "I want to stop" are picture buttons as big as an answer.
     answer = s.button("Yes").bounding_box()
