@@ -1,12 +1,23 @@
 """A pupil's way through one questionnaire, as a plain state machine.
 
-    INTRO --begin--> QUESTION(0) --answer/skip--> QUESTION(1) ... --> FINISH
-      ^                 |  back                                       |  finish
-      +-----------------+                                             v
-    reset (from any step) clears every answer              THANKS (after saved())
+    INTRO --read_intro--> RIGHTS --begin--> QUESTION(0) --answer/skip--> ... --> FINISH
+      ^          back        ^         back      |                                 |  finish
+      +----------------------+-------------------+                                 v
+    reset (from any step) clears every answer                         THANKS (after saved())
+
+    INTRO, RIGHTS, QUESTION, FINISH --ask_to_stop--> STOPPING --carry_on--> where it was
+                                                        |  stop
+                                                        v
+                                                     STOPPED (every answer forgotten;
+                                                              the help cards show)
+
+A questionnaire with rights always shows them before the first question: there is
+no way from the intro to a question that does not pass RIGHTS. (A parents'
+questionnaire may have none; then ``read_intro`` goes straight to the first question.)
 
 The flow holds answers only in memory until :meth:`finish`, which returns the
-anonymous :class:`~surveys.model.Response` and forgets them.
+anonymous :class:`~surveys.model.Response` and forgets them. A pupil who stops
+is asked once, then nothing of theirs is kept: stopping never saves.
 """
 
 from __future__ import annotations
@@ -17,14 +28,24 @@ from surveys.clock import Clock, SystemClock
 from surveys.model import SKIPPED, Question, Questionnaire, Response
 from surveys.terms import academic_year, term_of
 
-__all__ = ["FlowError", "QuestionnaireFlow", "Step"]
+__all__ = ["CAN_STOP", "FlowError", "QuestionnaireFlow", "Step"]
 
 
 class Step(enum.StrEnum):
     INTRO = "intro"
+    #: The pupil's rights, in their own words, before the first question.
+    RIGHTS = "rights"
     QUESTION = "question"
     FINISH = "finish"
     THANKS = "thanks"
+    #: "Do you want to stop?" — one confirmation; the answers are still held.
+    STOPPING = "stopping"
+    #: Stopped: every answer forgotten, nothing saved; the help cards show.
+    STOPPED = "stopped"
+
+
+#: Where a pupil may ask to stop: before the first question, and on every one after.
+CAN_STOP = frozenset({Step.INTRO, Step.RIGHTS, Step.QUESTION, Step.FINISH})
 
 
 class FlowError(Exception):
@@ -50,6 +71,7 @@ class QuestionnaireFlow:
         self.index = 0
         self._answers: dict[str, str | None] = {}
         self._pending: Response | None = None
+        self._resume = (Step.INTRO, 0)  # where "carry on" returns to
 
     # -- what a screen reads -------------------------------------------------
 
@@ -84,8 +106,17 @@ class QuestionnaireFlow:
 
     # -- what a pupil does ---------------------------------------------------
 
-    def begin(self) -> None:
+    def read_intro(self) -> None:
+        """On from the intro: to the rights (or, with none, the first question)."""
         self._expect(Step.INTRO)
+        if self.questionnaire.rights is None:
+            self.step, self.index = Step.QUESTION, 0
+        else:
+            self.step = Step.RIGHTS
+
+    def begin(self) -> None:
+        """The pupil has read their rights: the first question."""
+        self._expect(Step.RIGHTS)
         self.step, self.index = Step.QUESTION, 0
 
     def answer(self, option_id: str) -> None:
@@ -106,6 +137,8 @@ class QuestionnaireFlow:
         elif self.step == Step.QUESTION and self.index > 0:
             self.index -= 1
         elif self.step == Step.QUESTION:
+            self.step = Step.INTRO if self.questionnaire.rights is None else Step.RIGHTS
+        elif self.step == Step.RIGHTS:
             self.step = Step.INTRO
         else:
             raise FlowError(f"cannot go back from {self.step}")
@@ -144,10 +177,29 @@ class QuestionnaireFlow:
         self._answers, self._pending = {}, None
         self.step, self.index = Step.THANKS, 0
 
+    def ask_to_stop(self) -> None:
+        """The pupil tapped "I want to stop": ask once before forgetting anything."""
+        if self.step not in CAN_STOP:
+            raise FlowError(f"cannot stop from {self.step}")
+        self._resume = (self.step, self.index)
+        self.step = Step.STOPPING
+
+    def carry_on(self) -> None:
+        """Not stopping after all: back to the same screen, answers as they were."""
+        self._expect(Step.STOPPING)
+        self.step, self.index = self._resume
+
+    def stop(self) -> None:
+        """Stop for good: forget every answer, save nothing, show the help cards."""
+        self._expect(Step.STOPPING)
+        self._answers, self._pending = {}, None
+        self.step, self.index = Step.STOPPED, 0
+
     def reset(self) -> None:
         """Forget everything: the next pupil starts clean."""
         self._answers, self._pending = {}, None
         self.step, self.index = Step.INTRO, 0
+        self._resume = (Step.INTRO, 0)
 
     # -- internals -------------------------------------------------------------
 

@@ -18,17 +18,19 @@ class IdleState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class IdlePolicy:
-    """Seconds of no touches before warning and before resetting; after-thanks reset."""
+    """Seconds of no touches before warning and before resetting.
+
+    Every screen follows the same policy, the thank-you screen too: its help
+    cards stay until "I've finished" or this reset, long enough to scan a QR
+    code (it used to leave after 30 s).
+    """
 
     warn_after: float = 90.0
     reset_after: float = 120.0
-    thanks_reset_after: float = 30.0
 
     def __post_init__(self) -> None:
         if not 0 < self.warn_after < self.reset_after:
             raise ValueError("warn_after must be positive and shorter than reset_after")
-        if self.thanks_reset_after <= 0:
-            raise ValueError("thanks_reset_after must be positive")
 
 
 class IdleTimer:
@@ -45,10 +47,8 @@ class IdleTimer:
     def idle_for(self) -> float:
         return self._clock.monotonic() - self._last
 
-    def state(self, *, on_thanks: bool = False) -> IdleState:
+    def state(self) -> IdleState:
         idle = self.idle_for()
-        if on_thanks:
-            return IdleState.RESET if idle >= self.policy.thanks_reset_after else IdleState.ACTIVE
         if idle >= self.policy.reset_after:
             return IdleState.RESET
         if idle >= self.policy.warn_after:

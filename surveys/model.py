@@ -10,9 +10,11 @@ import enum
 import hashlib
 import json
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from surveys.pictures import FACE_ICONS, FaceIcon, default_picture
 
 __all__ = [
     "FACE_ICONS",
@@ -27,6 +29,7 @@ __all__ = [
     "Question",
     "Questionnaire",
     "Response",
+    "Rights",
     "SchoolProfile",
     "SealedResponse",
     "Strand",
@@ -54,13 +57,6 @@ def valid_kiosk_id(text: str) -> bool:
 
 #: What an answer holds when the pupil tapped "I'd rather not say".
 SKIPPED = None
-
-#: Picture names a content file may give an option; the kiosk maps each to a
-#: Material icon (colour emoji do not render offline in the web client).
-FaceIcon = Literal[
-    "very-happy", "happy", "neutral", "sad", "very-sad", "thumb-up", "thumb-down", "question"
-]
-FACE_ICONS: tuple[str, ...] = get_args(FaceIcon)
 
 
 class AgeBand(enum.StrEnum):
@@ -129,6 +125,11 @@ class Option(_Strict):
     #: A picture from :data:`FACE_ICONS`, shown large for young children.
     icon: FaceIcon | None = None
 
+    @property
+    def picture(self) -> FaceIcon:
+        """The picture shown: the content's own, else a neutral one (never a thumb)."""
+        return self.icon or default_picture(self.id)
+
 
 class Question(_Strict):
     """One question, shown alone on its own screen."""
@@ -145,6 +146,12 @@ class Question(_Strict):
     favourable: list[ContentId] = Field(default_factory=list)
     #: A headline question gets its own trend chart in the evidence pack.
     headline: bool = False
+    #: One calm line of help shown on this question's screen, the same whatever
+    #: the answer (so an onlooker learns nothing). Required when ``sensitive``.
+    help_line: Text | None = None
+    #: Help route ids that fit this question's topic: shown first when Help is
+    #: tapped on it, and added to the help cards at the end.
+    help_routes: list[ContentId] = Field(default_factory=list)
 
     @property
     def text_hash(self) -> str:
@@ -171,6 +178,46 @@ class Question(_Strict):
         return self
 
 
+class Rights(_Strict):
+    """What a pupil is told before the first question, in their own words.
+
+    After the NSPCC's research-with-children guidance. Every point is optional
+    here so that ``esafety content check`` can name the one that is missing
+    (``missing-rights``) instead of a bare schema error.
+    """
+
+    #: Taking part is up to them.
+    voluntary: Text | None = None
+    #: Any question can be skipped.
+    skip: Text | None = None
+    #: They can stop at any time, and nothing is kept.
+    stop: Text | None = None
+    #: What the answers are for.
+    what_for: Text | None = None
+    #: Who sees them: totals only.
+    who_sees: Text | None = None
+    #: Once sent they cannot be taken back, because they carry no name.
+    no_take_back: Text | None = None
+    #: For ages 4–7: an adult may read the questions and will see the taps.
+    adult_helper: Text | None = None
+
+    #: The points every questionnaire with rights must make.
+    REQUIRED: ClassVar[tuple[str, ...]] = (
+        "voluntary",
+        "skip",
+        "stop",
+        "what_for",
+        "who_sees",
+        "no_take_back",
+    )
+
+    def points(self) -> list[tuple[str, str]]:
+        """(point, words) in the order a pupil reads them: the adult helper right
+        after who sees the answers, since the helper sees them too."""
+        order = (*self.REQUIRED[:5], "adult_helper", "no_take_back")
+        return [(name, text) for name in order if (text := getattr(self, name))]
+
+
 class Questionnaire(_Strict):
     """A versioned questionnaire for one audience (and, for pupils, one age band)."""
 
@@ -184,6 +231,8 @@ class Questionnaire(_Strict):
     #: Read before the first question: what this is, that it is anonymous, that
     #: every question can be skipped, and that it is not how to report a worry.
     intro: Text
+    #: The pupil's rights, shown with the intro (required for every pupil band).
+    rights: Rights | None = None
     questions: list[Question] = Field(min_length=1, max_length=20)
     #: Help route ids shown on the thank-you screen, in order.
     help_routes: list[ContentId] = Field(min_length=1)
@@ -199,6 +248,16 @@ class Questionnaire(_Strict):
     @property
     def content_hash(self) -> str:
         return content_hash(self.model_dump(mode="json"))
+
+    @property
+    def all_help_routes(self) -> list[str]:
+        """Route ids for the help cards at the end: this questionnaire's own, in order,
+        then those its questions name, so the cards fit the topics every pupil here
+        was asked about (the same for every pupil: nothing about their answers)."""
+        ids = list(self.help_routes)
+        for q in self.questions:
+            ids += [r for r in q.help_routes if r not in ids]
+        return ids
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -105,6 +105,7 @@ class Kiosk:
             year_group=self.services.settings.year_group,
             clock=self.clock,
         )
+        flow.read_intro()  # the intro, then the rights, then the first question
         flow.begin()
         for question in q.questions:
             choice = answers.get(question.id)
@@ -155,7 +156,7 @@ def make_kiosk(
         library=library,
         store=ResponseStore(data),
         data_dir=data,
-        idle=IdlePolicy(90, 120, 30),
+        idle=IdlePolicy(90, 120),
         signatures=SignatureStore(data),
         clock=clock,
     )

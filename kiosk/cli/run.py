@@ -37,7 +37,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     try:
-        idle = IdlePolicy(args.idle_warn, args.idle_reset, args.thanks_reset)
+        idle = IdlePolicy(args.idle_warn, args.idle_reset)
     except ValueError as exc:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
         return 2
@@ -192,9 +192,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     k.add_argument("--port", type=int, default=DEFAULT_PORT)
     k.add_argument("--idle-warn", type=float, default=90.0, help="seconds before 'still there?'")
     k.add_argument("--idle-reset", type=float, default=120.0, help="seconds before reset")
-    k.add_argument(
-        "--thanks-reset", type=float, default=30.0, help="seconds the thank-you screen stays"
-    )
     k.add_argument(
         "--sync-every", type=float, default=300.0, help="seconds between pushes to the hub"
     )

@@ -123,6 +123,11 @@ class Host(Protocol):
 
     async def finish(self) -> None: ...
 
+    def stop_survey(self) -> None:
+        """The pupil confirmed "I want to stop": forget every answer, save nothing,
+        and show the help cards (then the start screen, after "I've finished")."""
+        ...
+
     def begin_signing(self) -> None: ...
 
     def signing_action(self, action: Callable[[SigningFlow], str | None]) -> Handler:

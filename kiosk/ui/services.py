@@ -22,7 +22,15 @@ from surveys.content.errors import ContentProblem
 from surveys.content.library import ContentLibrary
 from surveys.idle import IdlePolicy
 from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
-from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire, Response, SealedResponse
+from surveys.model import (
+    AgeBand,
+    Audience,
+    HelpRoute,
+    Question,
+    Questionnaire,
+    Response,
+    SealedResponse,
+)
 from surveys.sealed import demo_public_key, seal_response
 from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
@@ -112,8 +120,10 @@ class KioskServices:
     def is_set_up(self) -> bool:
         return self.settings.audience == Audience.PARENTS or self.settings.band is not None
 
-    def help_routes(self, questionnaire: Questionnaire | None) -> list[HelpRoute]:
-        return self.library.routes_for(questionnaire, self.settings.band)
+    def help_routes(
+        self, questionnaire: Questionnaire | None, question: Question | None = None
+    ) -> list[HelpRoute]:
+        return self.library.routes_for(questionnaire, self.settings.band, question=question)
 
     def who_label(self) -> str:
         s, t = self.settings, self.library.strings

@@ -15,7 +15,7 @@ from typing import Any
 import flet as ft
 
 from kiosk.ui.host import Handler, KioskView
-from kiosk.ui.screens import agreement, questions, start, thanks
+from kiosk.ui.screens import agreement, intro, questions, start, stop, thanks
 from kiosk.ui.screens import help as help_screen
 from kiosk.ui.services import KioskServices
 from kiosk.ui.staff_desk import StaffDesk
@@ -175,11 +175,17 @@ class PupilSession(StaffDesk):
         if flow is None:
             self.show_start()
         elif flow.step == Step.INTRO:
-            self.render("flow", questions.build_intro(self, flow))
+            self.render("flow", intro.build_intro(self, flow))
+        elif flow.step == Step.RIGHTS:
+            self.render("flow", intro.build_rights(self, flow))
         elif flow.step == Step.QUESTION:
             self.render("flow", questions.build_question(self, flow))
         elif flow.step == Step.FINISH:
             self.render("flow", questions.build_finish(self, flow))
+        elif flow.step == Step.STOPPING:
+            self.render("flow", stop.build_confirm(self, flow))
+        elif flow.step == Step.STOPPED:
+            self.render("stopped", stop.build_stopped(self, flow))
         else:
             self.render("thanks", thanks.build(self, flow))
 
@@ -223,6 +229,16 @@ class PupilSession(StaffDesk):
             flow.saved()
             self._sealed = None
             self.show_flow()
+
+    def stop_survey(self) -> None:
+        """Forget this pupil's answers (and any sealed copy of them); save nothing."""
+        flow = self.flow
+        if flow is None or flow.step != Step.STOPPING:
+            return
+        flow.stop()
+        self._sealed = None
+        self._message = ""
+        self.show_flow()
 
     # -- signing an agreement -------------------------------------------------------
 
@@ -300,8 +316,11 @@ class PupilSession(StaffDesk):
 
     def show_help(self) -> None:
         back = self._redraw  # Close returns to whatever was showing
-        q = self.flow.questionnaire if self.flow else self.services.questionnaire()
-        routes = self.services.help_routes(q)
+        flow = self.flow
+        q = flow.questionnaire if flow else self.services.questionnaire()
+        # Help tapped on a question: the routes for its topic come first.
+        here = flow.question if flow is not None and flow.step == Step.QUESTION else None
+        routes = self.services.help_routes(q, here)
         self.render("help", help_screen.build(self, routes, self.on(back)))
 
     # -- idle ---------------------------------------------------------------------
@@ -329,14 +348,14 @@ class PupilSession(StaffDesk):
 
     async def _watch_idle(self) -> None:
         policy = self.services.idle
-        tick = max(0.2, min(1.0, policy.warn_after / 4, policy.thanks_reset_after / 4))
+        tick = max(0.2, min(1.0, policy.warn_after / 4))
         while self.alive:
             await asyncio.sleep(tick)
             if self.view == "start":
                 self.idle.touch()
                 continue
             try:
-                state = self.idle.state(on_thanks=self.view == "thanks")
+                state = self.idle.state()
                 if state == IdleState.RESET:
                     self.reset()
                 elif state == IdleState.WARN and self._warning is None:

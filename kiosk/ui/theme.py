@@ -14,6 +14,9 @@ __all__ = [
     "AUP_ICON",
     "FACE_ICON",
     "PALETTE",
+    "RIGHTS_ICON",
+    "SKIP_ICON",
+    "STOP_ICON",
     "big_button",
     "body_text",
     "heading",
@@ -32,6 +35,10 @@ class PALETTE:
     muted = "#4A5A6A"
     card = "#FFFFFF"
     warn = "#8A3B12"
+    #: Pictures that judge nothing (yes, no, not sure, skip, stop): one calm slate.
+    picture = "#3E5C76"
+    #: The soft panel behind rights and help lines.
+    calm = "#E8F1F8"
 
 
 FACE_ICON = {
@@ -42,8 +49,26 @@ FACE_ICON = {
     "very-sad": (ft.Icons.SENTIMENT_VERY_DISSATISFIED, "#B3261E"),
     "thumb-up": (ft.Icons.THUMB_UP, "#2E7D32"),
     "thumb-down": (ft.Icons.THUMB_DOWN, "#B3261E"),
-    "question": (ft.Icons.HELP_OUTLINE, "#1F5F8B"),
+    "question": (ft.Icons.HELP_OUTLINE, PALETTE.picture),
+    # Neutral: a tick and a cross in the same colour say which, not whether it is good.
+    "yes": (ft.Icons.DONE, PALETTE.picture),
+    "no": (ft.Icons.CLOSE, PALETTE.picture),
 }
+
+#: Pictures beside each of a pupil's rights (see ``surveys.model.Rights``).
+RIGHTS_ICON = {
+    "voluntary": ft.Icons.VOLUNTEER_ACTIVISM,
+    "skip": ft.Icons.SKIP_NEXT,
+    "stop": ft.Icons.BACK_HAND,
+    "what_for": ft.Icons.LIGHTBULB,
+    "who_sees": ft.Icons.BAR_CHART,
+    "adult_helper": ft.Icons.RECORD_VOICE_OVER,
+    "no_take_back": ft.Icons.LOCK,
+}
+
+#: The two picture buttons beside the answers for ages 4–7.
+SKIP_ICON = ft.Icons.SKIP_NEXT
+STOP_ICON = ft.Icons.BACK_HAND
 
 #: Pictures beside agreement points (see ``surveys.agreements.aup.AUP_ICONS``).
 AUP_ICON = {
@@ -104,6 +129,7 @@ def big_button(
             bgcolor=PALETTE.primary,
             color=PALETTE.on_primary,
             shape=ft.RoundedRectangleBorder(radius=20),
+            icon_size=size,
         ),
     )
 
@@ -127,5 +153,6 @@ def quiet_button(
             shape=ft.RoundedRectangleBorder(radius=16),
             side=ft.BorderSide(2, PALETTE.primary),
             padding=ft.Padding.symmetric(horizontal=24),
+            icon_size=size + 4,
         ),
     )

@@ -1,5 +1,8 @@
 """Checks across content files: routes exist and suit the audience, ages fit the band,
-ids are unique, and a school's strings match the shipped English keys and placeholders."""
+ids are unique, and a school's strings match the shipped English keys and placeholders.
+
+What a questionnaire owes the child in front of it (rights, help lines, pictures that
+don't steer) is checked in :mod:`surveys.content.safety`, called from here."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterable
 
 import content as shipped_content
 from surveys.content.errors import Code, ContentProblem, Severity
+from surveys.content.safety import safety_check
 from surveys.content.source import Source, load_yaml
 from surveys.model import Audience, HelpRoute, Questionnaire, StringTable
 
@@ -61,15 +65,40 @@ def cross_check(
                 f"this question is for ages {min_age}+ but the band starts at {q.band.youngest}",
                 "move it to a questionnaire for older pupils, or remove it",
             )
+    found += safety_check(q, src)
     if routes is None:
         return found
+    found += _route_problems(q, q.help_routes, ["help_routes"], routes, src)
+    for i, question in enumerate(q.questions):
+        loc: list[int | str] = ["questions", i, "help_routes"]
+        found += _route_problems(q, question.help_routes, loc, routes, src)
+    return found
+
+
+def _route_problems(
+    q: Questionnaire,
+    ids: list[str],
+    where: list[int | str],
+    routes: dict[str, HelpRoute],
+    src: Source,
+) -> list[ContentProblem]:
+    """Each route named at ``where`` exists, is for this audience, and suits the band."""
+    found: list[ContentProblem] = []
+    field = "this question's help_routes" if where[0] == "questions" else "help_routes"
+
+    def problem(code: Code, i: int, message: str, fix: str) -> None:
+        loc = [*where, i]
+        found.append(
+            ContentProblem(code, src.name, src.describe(loc), message, fix, line=src.line_of(loc))
+        )
+
     who = Audience(q.audience)
-    for i, rid in enumerate(q.help_routes):
+    for i, rid in enumerate(ids):
         route = routes.get(rid)
         if route is None:
             problem(
                 Code.UNKNOWN_ROUTE,
-                ["help_routes", i],
+                i,
                 f'no help route has the id "{rid}"',
                 f"use one of: {', '.join(sorted(routes))}",
             )
@@ -77,16 +106,16 @@ def cross_check(
         if who not in route.audience:
             problem(
                 Code.ROUTE_WRONG_AUDIENCE,
-                ["help_routes", i],
+                i,
                 f"{route.name} is for {', '.join(route.audience)}, not {who.value}",
-                "remove it from this questionnaire's help_routes",
+                f"remove it from {field}",
             )
         if q.band and route.min_age and route.min_age > q.band.oldest:
             problem(
                 Code.ROUTE_TOO_OLD,
-                ["help_routes", i],
+                i,
                 f"{route.name} is for ages {route.min_age}+, older than this whole band",
-                "remove it from this questionnaire's help_routes",
+                f"remove it from {field}",
             )
     return found
 

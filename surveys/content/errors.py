@@ -44,6 +44,9 @@ class Code(enum.StrEnum):
     YEAR_GROUP_UNCOVERED = "year-group-uncovered"
     TWO_AGREEMENTS_FOR_SIGNER = "two-agreements-for-signer"
     CHANGED_WITHOUT_NEW_VERSION = "changed-without-new-version"
+    MISSING_RIGHTS = "missing-rights"
+    MISSING_HELP_LINE = "missing-help-line"
+    STEERING_PICTURE = "steering-picture"
 
 
 @dataclass(frozen=True)

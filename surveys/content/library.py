@@ -34,6 +34,7 @@ from surveys.model import (
     AgeBand,
     Audience,
     HelpRoute,
+    Question,
     Questionnaire,
     SchoolProfile,
     StringTable,
@@ -74,18 +75,27 @@ class ContentLibrary:
         )
 
     def routes_for(
-        self, questionnaire: Questionnaire | None, band: AgeBand | None = None
+        self,
+        questionnaire: Questionnaire | None,
+        band: AgeBand | None = None,
+        *,
+        question: Question | None = None,
     ) -> list[HelpRoute]:
-        """Help routes to show: the questionnaire's own list, in order; without one,
-        every pupil route that suits ``band`` (all pupil routes if no band is set)."""
+        """Help routes to show, for ``band``'s ages.
+
+        With a questionnaire: the ones that fit it (its own list, then the topics of
+        its questions; see :attr:`Questionnaire.all_help_routes`), with ``question``'s
+        own routes first when Help is tapped on it. Without one: every pupil route
+        that suits ``band`` (all pupil routes if no band is set).
+        """
+        band = questionnaire.band if questionnaire is not None and questionnaire.band else band
         if questionnaire is not None:
-            return [self.routes[r] for r in questionnaire.help_routes if r in self.routes]
-        return [
-            r
-            for r in self.routes.values()
-            if Audience.PUPILS in r.audience
-            and (band is None or r.min_age is None or r.min_age <= band.oldest)
-        ]
+            ids = list(question.help_routes) if question is not None else []
+            ids += [r for r in questionnaire.all_help_routes if r not in ids]
+            chosen = [self.routes[r] for r in ids if r in self.routes]
+        else:
+            chosen = [r for r in self.routes.values() if Audience.PUPILS in r.audience]
+        return [r for r in chosen if band is None or r.min_age is None or r.min_age <= band.oldest]
 
     def unavailable_for(self, band: AgeBand | None) -> list[ContentProblem]:
         """Why a questionnaire for ``band`` (``None`` = parents) is set aside, if it is."""

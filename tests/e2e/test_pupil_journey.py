@@ -56,6 +56,7 @@ def test_teacher_sets_up_and_a_pupil_completes_the_7_11_questionnaire(
     s.tap("Start")
     s.wait_for_text(q.title)
     s.shot("04-intro-7-11")
+    s.tap("Next")
     s.tap("OK, let's go")
     expected: dict[str, str | None] = {}
     for i, question in enumerate(q.questions):
@@ -101,10 +102,11 @@ def test_teacher_sets_up_and_a_pupil_completes_the_7_11_questionnaire(
 def test_idle_reset_leaves_nothing_of_the_last_pupil(start_kiosk, open_screen, library, tmp_path):
     data = tmp_path / "data"
     preset(data, AgeBand.AGES_4_7)
-    kiosk = start_kiosk("--idle-warn", "3", "--idle-reset", "6", "--thanks-reset", "3", data=data)
+    kiosk = start_kiosk("--idle-warn", "3", "--idle-reset", "6", data=data)
     q = library.for_band(AgeBand.AGES_4_7)
     s = open_screen(kiosk.url)
     s.tap("Start")
+    s.tap("Next")
     s.tap("OK, let's go")
     first = q.questions[0]
     s.wait_for_text(first.text)
@@ -128,11 +130,12 @@ def test_idle_reset_leaves_nothing_of_the_last_pupil(start_kiosk, open_screen, l
 
     s = open_screen(kiosk.url)
     s.tap("Start")
+    s.tap("Next")
     s.tap("OK, let's go")
     s.wait_for_text(first.text)
     assert s.page.get_by_role("button", name="chosen", exact=False).count() == 0
     s.tap("Back")
-    s.button("OK, let's go").wait_for()  # Back from question 1 is the intro, nothing earlier
+    s.button("OK, let's go").wait_for()  # Back from question 1 is the rights, nothing earlier
 
 
 def test_a_broken_questionnaire_is_explained_to_staff_and_others_still_run(
@@ -160,5 +163,6 @@ def test_a_broken_questionnaire_is_explained_to_staff_and_others_still_run(
     s.wait_for_text("Now set for: Ages 7–11")
     s.tap("Open for pupils")
     s.tap("Start")
+    s.tap("Next")
     s.tap("OK, let's go")
     s.wait_for_text("Question 1 of")

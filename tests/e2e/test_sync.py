@@ -85,6 +85,7 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     s.tap("Open for pupils")
 
     s.tap("Start")
+    s.tap("Next")
     s.tap("OK, let's go")
     s.wait_for_text("Question 1 of")
     while True:

@@ -36,7 +36,7 @@ def server(library) -> Iterator:
             library=library,
             store=ResponseStore(data, writer=False),
             data_dir=data,
-            idle=IdlePolicy(90, 120, 30),
+            idle=IdlePolicy(90, 120),
             signatures=opened[-1],
         )
 

@@ -42,18 +42,27 @@ def test_academic_year_and_term(day, year, term):
     assert (academic_year(day), term_of(day)) == (year, term)
 
 
-def test_idle_warns_then_resets_and_thanks_resets_sooner():
+def test_idle_warns_then_resets():
     clock = FakeClock()
-    timer = IdleTimer(IdlePolicy(warn_after=90, reset_after=120, thanks_reset_after=30), clock)
+    timer = IdleTimer(IdlePolicy(warn_after=90, reset_after=120), clock)
     clock.advance(89)
     assert timer.state() == IdleState.ACTIVE
     clock.advance(1)
     assert timer.state() == IdleState.WARN
-    assert timer.state(on_thanks=True) == IdleState.RESET
     timer.touch()
     assert timer.state() == IdleState.ACTIVE
     clock.advance(120)
     assert timer.state() == IdleState.RESET
+
+
+def test_there_is_no_shorter_thank_you_timer_any_more():
+    """Issue 11: the thank-you cards left after 30 s, before a child could scan a code.
+    Every screen now follows the one policy."""
+    assert not any("thanks" in f for f in IdlePolicy.__dataclass_fields__)
+    clock = FakeClock()
+    timer = IdleTimer(IdlePolicy(), clock)
+    clock.advance(60)
+    assert timer.state() == IdleState.ACTIVE
 
 
 def test_idle_policy_refuses_nonsense():

@@ -1,4 +1,9 @@
-"""Thank you: saved, anonymous, and where to get help — then it resets by itself."""
+"""Thank you: saved, anonymous, and where to get help.
+
+The help cards are the ones that fit this questionnaire (its ages and the topics of
+its questions; the same for every pupil). The screen stays until "I've finished"
+or the kiosk's normal idle reset, long enough to scan a QR code.
+"""
 
 from __future__ import annotations
 
