@@ -10,19 +10,17 @@ are the same crash-safe, sharded TinyDB files as responses, on an injected shelf
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
-from tinydb import TinyDB
 from tinydb.table import Document
 
 from surveys.agreements.sealing import SealedSignature
 from surveys.keys import KeyProblem
-from surveys.storage.files import DiskShelf, ResponseConflict, Shelf, doc_id
+from surveys.storage.files import ResponseConflict, Shelf, doc_id
 from surveys.storage.layout import DataFolder
+from surveys.storage.shards import ShardedStore
 
 __all__ = ["DamagedStore", "SignatureStore"]
 
@@ -33,7 +31,7 @@ class DamagedStore(KeyProblem):
     """A signature file is not what the kiosk wrote."""
 
 
-class SignatureStore:
+class SignatureStore(ShardedStore):
     """Sealed signatures in ``root/signatures/<kiosk>/shard-NN.json``.
 
     Args:
@@ -43,18 +41,14 @@ class SignatureStore:
     """
 
     def __init__(self, root: Path, *, shelf: Shelf | None = None, writer: bool = True) -> None:
-        self.root = Path(root)
+        super().__init__(
+            root,
+            shelf=shelf,
+            writer=writer,
+            lock_name=DataFolder.SIGNATURES_LOCK,
+            busy_message=f"another kiosk is already saving signatures into {root}",
+        )
         self._dir = DataFolder(self.root).signatures
-        self._shelf: Shelf = shelf or DiskShelf()
-        self._dbs: dict[Path, TinyDB] = {}
-        self._lock = threading.Lock()
-        self._lock_file: Any = None
-        if writer:
-            self._lock_file = self._shelf.lock(
-                self.root,
-                DataFolder.SIGNATURES_LOCK,
-                f"another kiosk is already saving signatures into {self.root}",
-            )
 
     def check(self, record: SealedSignature) -> None:
         """Raise :class:`ResponseConflict` if this id is stored with other content."""
@@ -116,24 +110,3 @@ class SignatureStore:
 
     def count(self) -> int:
         return sum(1 for _ in self.records())
-
-    def _db(self, path: Path) -> TinyDB:
-        db = self._dbs.get(path)
-        if db is None:
-            db = self._dbs[path] = self._shelf.open(path)
-        return db
-
-    def close(self) -> None:
-        with self._lock:
-            for db in self._dbs.values():
-                db.close()
-            self._dbs.clear()
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
-
-    def __enter__(self) -> SignatureStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -28,7 +28,6 @@ The calls a hub backend (PostgreSQL, say) would also provide are ``save``,
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -38,8 +37,9 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from surveys.model import SealedResponse
-from surveys.storage.files import DiskShelf, ResponseConflict, Shelf, StoreBusy, doc_id
+from surveys.storage.files import ResponseConflict, Shelf, StoreBusy, doc_id
 from surveys.storage.layout import DataFolder
+from surveys.storage.shards import ShardedStore
 
 __all__ = ["SHARDS", "ResponseConflict", "ResponseStore", "StoreBusy", "live_count"]
 
@@ -66,7 +66,7 @@ def _shard_name(response_id: str, shards: int = SHARDS) -> str:
     return f"shard-{_shard_of(response_id, shards):02d}.json"
 
 
-class ResponseStore:
+class ResponseStore(ShardedStore):
     """Anonymous responses, saved durably, read back in no meaningful order.
 
     Args:
@@ -86,20 +86,16 @@ class ResponseStore:
         writer: bool = True,
         shards: int = SHARDS,
     ) -> None:
-        self.root = Path(root)
+        super().__init__(
+            root,
+            shelf=shelf,
+            writer=writer,
+            lock_name=DataFolder.RESPONSES_LOCK,
+            busy_message=f"another kiosk or command is already saving into {root}; "
+            "stop it first, or give this one its own --data folder",
+        )
         self.shards = shards
         self._dir = DataFolder(self.root).responses
-        self._shelf: Shelf = shelf or DiskShelf()
-        self._dbs: dict[Path, TinyDB] = {}
-        self._lock = threading.Lock()
-        self._lock_file: Any = None
-        if writer:
-            self._lock_file = self._shelf.lock(
-                self.root,
-                DataFolder.RESPONSES_LOCK,
-                f"another kiosk or command is already saving into {self.root}; "
-                "stop it first, or give this one its own --data folder",
-            )
 
     # -- the calls a hub backend must also provide -----------------------------------
 
@@ -281,33 +277,12 @@ class ResponseStore:
 
     # -- internals -------------------------------------------------------------
 
-    def close(self) -> None:
-        with self._lock:
-            for db in self._dbs.values():
-                db.close()
-            self._dbs.clear()
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
-
-    def __enter__(self) -> ResponseStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def _path_for(self, r: SealedResponse) -> Path:
         year = r.academic_year.replace("/", "-")
         return self._dir / r.kiosk_id / year / r.term.value / _shard_name(r.id, self.shards)
 
     def _db_for(self, r: SealedResponse) -> TinyDB:
         return self._db(self._path_for(r))
-
-    def _db(self, path: Path) -> TinyDB:
-        db = self._dbs.get(path)
-        if db is None:
-            db = self._dbs[path] = self._shelf.open(path)
-        return db
 
     def _shard_paths(
         self, *, academic_year: str | None = None, term: str | None = None
