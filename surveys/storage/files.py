@@ -51,6 +51,7 @@ __all__ = [
     "Shelf",
     "StoreBusy",
     "append_line",
+    "blur_folder",
     "doc_id",
     "dumps",
     "hide_times",
@@ -135,7 +136,7 @@ def _up_to_root(folder: Path) -> list[Path]:
     chain, level = [], folder
     for _ in range(_MAX_DEPTH):
         chain.append(level)
-        if any((level / marker).exists() for marker in _ROOT_MARKERS):
+        if _is_root(level):
             return chain
         if level.parent == level:
             break
@@ -148,10 +149,44 @@ def hide_times(path: Path) -> None:
 
     A folder's time changes when a file or folder is made in it, so the folders
     above a shard would otherwise date, say, the first response of each term.
+    Inside a data folder, every file and folder in it is reset, in the order of
+    their names (see :func:`blur_folder`).
     """
     os.utime(path, (_FIXED_MTIME, _FIXED_MTIME))
-    for folder in _up_to_root(path.parent):
+    chain = _up_to_root(path.parent)
+    for folder in chain:
         os.utime(folder, (_FIXED_MTIME, _FIXED_MTIME))
+    if _is_root(chain[-1]):
+        blur_folder(chain[-1])
+
+
+def blur_folder(root: Path) -> None:
+    """Reset the time of everything in a data folder, in the order of the names.
+
+    No program can set a file's *ctime* (the time its inode last changed): any
+    write or ``utime`` sets it to now. So after each save every file and folder
+    is touched once more, in name order: all their ctimes then say "the last
+    save", and their order is the order of the names (random ids), never the
+    order records were saved in — neither among the responses waiting on a
+    kiosk, nor between a parent's signature and the answers they gave next.
+    """
+    entries: list[str] = []
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        with contextlib.suppress(OSError), os.scandir(folder) as it:
+            for entry in it:
+                entries.append(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+    for name in sorted(entries):
+        with contextlib.suppress(OSError):  # a temp file renamed away meanwhile
+            os.utime(name, (_FIXED_MTIME, _FIXED_MTIME), follow_symlinks=False)
+    os.utime(root, (_FIXED_MTIME, _FIXED_MTIME))
+
+
+def _is_root(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in _ROOT_MARKERS)
 
 
 def write_json_atomic(path: Path, data: Any, *, hide_mtime: bool = True) -> None:
@@ -307,6 +342,9 @@ class DiskShelf:
             folders.update(_up_to_root(path.parent))
         for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
             os.utime(folder, (_FIXED_MTIME, _FIXED_MTIME))
+        for root in {_up_to_root(p.parent)[-1] for p in files}:
+            if _is_root(root):
+                blur_folder(root)
         os.sync()
 
     def lock(self, root: Path, name: str, busy_message: str) -> Any:
