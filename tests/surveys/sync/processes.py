@@ -42,8 +42,10 @@ class HubProcess:
     def start(self, crash_at: str | None = None) -> HubProcess:
         log = open(self.data.parent / f"hub-{self.port}.log", "ab")  # noqa: SIM115
         env = {**os.environ, "ESAFETY_CRASH_AT": crash_at or ""}
+        command = [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--public-key", school_public_key().strip()]
         self.proc = subprocess.Popen(
-            [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
+            command,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

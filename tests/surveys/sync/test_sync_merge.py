@@ -244,10 +244,12 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
 def test_a_kiosk_id_can_never_name_a_folder_outside_the_store(tmp_path):
     import secrets as random_secrets
 
+    from nacl.public import PrivateKey
+
     from surveys.sync.bundle import BundleRefused, make_bundle
     from surveys.sync.hub import Hub
 
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=PrivateKey.generate().public_key.encode())
     secret = random_secrets.token_bytes(32)
     hub.kiosks["../../evil"] = {"secret": secret.hex(), "last_counter": 0, "last_seen": None}
     bundle = make_bundle("../../evil", secret, [], [], [])
