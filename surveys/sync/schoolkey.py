@@ -48,7 +48,8 @@ class SchoolKeyFile:
                 "safe, give the new key, and pair every kiosk again"
             )
         if self.key is None:
-            write_bytes_atomic(self.path, (public_key_text(public) + "\n").encode("utf-8"))
+            text = public_key_text(public) + "\n"
+            write_bytes_atomic(self.path, text.encode("utf-8"), hide_mtime=True)
             self.key = public
         return fingerprint(public)
 
