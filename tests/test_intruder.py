@@ -548,7 +548,8 @@ def test_a_copied_kiosk_folder_holds_no_answer_name_or_time(kiosks, library):
         for word in secrets_:
             assert word not in text, f"{word!r} in clear in {path.relative_to(k.data)}"
     state = json.loads(DataFolder(k.data).sync_state.read_text("utf-8"))
-    assert set(state) <= {"hub_url", "secret", "counter", "last_sync", "last_error"}
+    allowed = {"hub_url", "secret", "counter", "last_sync", "last_error", "school_key"}
+    assert set(state) <= allowed  # school_key: the public key the hub handed over
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", state["last_sync"])
     assert state["last_error"] is None
     for path in (k.data / "responses").rglob("*"):
