@@ -63,6 +63,7 @@ from surveys.model import AgeBand, Questionnaire, Response, Term
 from surveys.sealed import demo_public_key, open_raw, seal_response
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
+from surveys.storage.settings import load_settings, save_settings
 from surveys.storage.texts import keep_texts
 from surveys.sync.bundle import BundleRefused, make_bundle
 from surveys.sync.hub import Hub
@@ -121,8 +122,8 @@ def school(tmp_path_factory: pytest.TempPathFactory) -> School:
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[Hub]:
-    h = Hub(tmp_path / "hub")
+def hub(tmp_path: Path, school: School) -> Iterator[Hub]:
+    h = Hub(tmp_path / "hub", school_key=school.public)
     yield h
     h.close()
 
@@ -545,7 +546,8 @@ def test_a_copied_kiosk_folder_holds_no_answer_name_or_time(kiosks, library):
         for word in secrets_:
             assert word not in text, f"{word!r} in clear in {path.relative_to(k.data)}"
     state = json.loads(DataFolder(k.data).sync_state.read_text("utf-8"))
-    assert set(state) <= {"hub_url", "secret", "counter", "last_sync", "last_error"}
+    allowed = {"hub_url", "secret", "counter", "last_sync", "last_error", "school_key"}
+    assert set(state) <= allowed  # school_key: the public key the hub handed over
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", state["last_sync"])
     assert state["last_error"] is None
     for path in (k.data / "responses").rglob("*"):
@@ -779,14 +781,16 @@ def test_a_kiosk_paired_with_the_hub_while_on_the_demo_key_sends_no_answer_anyon
     kiosks, hub, library
 ):
     """F4 (fixed): pupils answer on a fresh kiosk (the demo key, nothing paired); then staff
-    pair it with the hub. Nothing sealed to the demo key crosses the network, and a paired
-    kiosk with no school key takes no more answers until one is installed."""
+    pair it with the hub. Nothing sealed to the demo key crosses the network, and the paired
+    kiosk seals what comes next to the school's key, which pairing handed over."""
     k = kiosks(public_key=None, wiretap=True, pair=False)
     require(k.services.answers_key()[1], "the kiosk is on the demo key")
     for answers in balanced(library.questionnaires["pupils-7-11"], 5):
         k.answer(answers)
     k.pair(hub)
-    assert not k.services.can_take_answers(), "paired on the demo key: no more answers"
+    key, demo = k.services.answers_key()
+    assert not demo and key == hub.school_key, "paired: it seals to the school's key"
+    assert k.services.sealed_elsewhere() == 10, "the 5 on the demo key stay (about 10)"
     with contextlib.suppress(PairingProblem):
         k.services.sync.push_all(everything=True)
     tap: Wiretap = k.transport
@@ -795,29 +799,54 @@ def test_a_kiosk_paired_with_the_hub_while_on_the_demo_key_sends_no_answer_anyon
     assert on_hub(hub) == 0
 
 
-@finding(
-    "F4 (same root) the hub takes records sealed to any key: a technician installs a valid "
-    "public key of their own on a kiosk (only a fingerprint on the staff screen tells), the "
-    "kiosk pairs and pushes, the hub merges, and the technician opens every answer off the "
-    "wire or the hub's disk with their private key (the lead's export then fails whole)"
-)
 def test_a_kiosk_with_someone_elses_key_sends_no_answer_they_can_open(kiosks, hub, library):
+    """F4 (fixed): a technician installs a valid public key of their own on a kiosk before it
+    is paired. Pairing hands the kiosk the school's key (the hub's), which replaces theirs:
+    what it seals from then on, they cannot open, off the wire or on the hub's disk."""
     from nacl.public import PrivateKey
 
     theirs = PrivateKey.generate()
     k = kiosks(public_key=bytes(theirs.public_key), wiretap=True)
     opened = answers_off_the_wire(k, library, SchoolKey(theirs))
     assert not opened, f"{len(opened)} answers opened off the wire with the technician's key"
+    assert on_hub(hub) == 5, "the answers sealed to the school's key reached the hub"
+
+
+def test_a_kiosk_key_changed_after_pairing_sends_nothing_sealed_to_it(kiosks, hub, library):
+    """F4, the other way round: the technician edits kiosk.json after pairing (the app
+    restarted reads it). The kiosk takes no answers, and records they sealed to their key
+    themselves are never sent; the hub would refuse them whole anyway."""
+    from nacl.public import PrivateKey
+
+    theirs = PrivateKey.generate()
+    k = kiosks()
+    settings = load_settings(k.data).model_copy(
+        update={"public_key": public_key_text(bytes(theirs.public_key))}
+    )
+    save_settings(k.data, settings)
+    k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
+    assert not k.services.can_take_answers()
+    q = library.questionnaires["pupils-7-11"]
+    k.services.store.save_many(sealed_pupils(q, balanced(q, 5), bytes(theirs.public_key),
+                                             kiosk_id=k.kiosk_id))  # fmt: skip
+    with pytest.raises(PairingProblem, match="this kiosk's key is not the school's key"):
+        k.services.sync_now()
+    assert on_hub(hub) == 0
 
 
 def answers_off_the_wire(k: Kiosk, library, key: SchoolKey) -> list[dict[str, Any]]:
-    """Five pupils answer; the kiosk syncs; what a wiretap opens with ``key``."""
+    """Five pupils answer; the kiosk syncs; every answer a wiretap opens with ``key`` (each
+    record tried on its own, whatever key it says it was sealed to)."""
     for answers in balanced(library.questionnaires["pupils-7-11"], 5):
         k.answer(answers)
     with contextlib.suppress(PairingProblem):  # refused: the safe behaviour
         k.services.sync_now()
     tap: Wiretap = k.transport
-    return [r for p in tap.pushes() for r in open_raw(p["responses"], key)]
+    opened = []
+    for record in (r for p in tap.pushes() for r in p["responses"]):
+        with contextlib.suppress(KeyProblem):  # sealed to another key: it does not open
+            opened += open_raw([{**record, "key": key.fingerprint}], key)
+    return opened
 
 
 def test_a_damaged_school_key_never_sends_answers_to_the_demo_key(kiosks, library, school):

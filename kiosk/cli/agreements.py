@@ -48,9 +48,10 @@ def cmd_keys_init(args: argparse.Namespace) -> int:
     print(f"public key for the kiosks: {public}  (and as a QR code: {qr})")
     print(f"\n  {text}\n\nfingerprint: {fingerprint(parse_public_key(text))}")
     print(
-        "Install it on each kiosk: Staff → Signing key (paste the text above), or "
-        f"`esafety keys install --data DIR {public}`. Keep the passphrase safe: without it "
-        "nobody can read the signatures."
+        f"Give it to the hub: `esafety hub --data HUB-DIR --public-key {public}`; each kiosk "
+        "paired with the hub gets it from there. A kiosk without a hub: Staff → Signing key "
+        f"(paste the text above), or `esafety keys install --data DIR {public}`. Keep the "
+        "passphrase safe: without it nobody can read the signatures."
     )
     return 0
 
@@ -69,6 +70,8 @@ def _school_names(content: str | None) -> list[str]:
 
 def cmd_keys_install(args: argparse.Namespace) -> int:
     from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
+    from surveys.storage.files import StoreBusy
+    from surveys.storage.layout import DataFolder
     from surveys.storage.settings import load_settings, save_settings
 
     source = Path(args.public_key)
@@ -79,6 +82,20 @@ def cmd_keys_install(args: argparse.Namespace) -> int:
         print(f"esafety keys install: {exc}", file=sys.stderr)
         return 1
     data = Path(args.data)
+    if DataFolder(data).is_hub():  # never a kiosk.json in a hub's folder
+        from surveys.sync.hub import Hub
+
+        try:
+            hub = Hub(data)
+            try:
+                fp = hub.set_school_key(raw)
+            finally:
+                hub.close()
+        except (KeyProblem, StoreBusy) as exc:
+            print(f"esafety keys install: {exc}", file=sys.stderr)
+            return 1
+        print(f"the hub in {data} has the school public key {fp}; it hands it to each kiosk")
+        return 0
     settings = load_settings(data).model_copy(update={"public_key": public_key_text(raw)})
     save_settings(data, settings)
     print(f"installed the school public key {fingerprint(raw)} for the kiosk data in {data}")
@@ -149,8 +166,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "--content", help="content folder: its school name is refused in the passphrase"
     )
     init.set_defaults(func=cmd_keys_init)
-    inst = ksub.add_parser("install", help="give a kiosk data folder the school's public key")
-    inst.add_argument("--data", required=True, help="the kiosk's data folder")
+    inst = ksub.add_parser(
+        "install", help="give a kiosk's (or the hub's) data folder the school's public key"
+    )
+    inst.add_argument("--data", required=True, help="the kiosk's or the hub's data folder")
     inst.add_argument("public_key", help="school-public-key.txt, or the key text itself")
     inst.set_defaults(func=cmd_keys_install)
 

@@ -65,6 +65,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         f"sent {sent} records; waiting: {live_count(responses)} responses (to the nearest 10), "
         f"{signatures} signed agreements"
     )
+    elsewhere = sync.sealed_to_another_key()
+    if elsewhere:
+        print(
+            f"about {live_count(elsewhere)} records (to the nearest 10) here are sealed to "
+            "another key, not the school's: the school cannot open them, so they are never sent"
+        )
     return 0
 
 
@@ -95,20 +101,42 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def read_key_argument(value: str) -> bytes:
+    """A public key given on the command line: a file (school-public-key.txt) or its text.
+
+    Raises:
+        KeyProblem: neither a readable key file nor a whole key (the message says which).
+    """
+    from surveys.keys import parse_public_key
+
+    source = Path(value)
+    return parse_public_key(source.read_text(encoding="utf-8") if source.is_file() else value)
+
+
 def cmd_hub(args: argparse.Namespace) -> int:
     import uvicorn
 
     from exports.qr import qr_png
     from kiosk.hub.web import make_app
+    from surveys.keys import KeyProblem
     from surveys.storage.files import StoreBusy, write_bytes_atomic
     from surveys.sync.hub import Hub
     from surveys.sync.pairing import pairing_text
+    from surveys.sync.schoolkey import NoSchoolKey
 
     try:
         hub = Hub(Path(args.data))
-    except StoreBusy as exc:
+    except (StoreBusy, KeyProblem) as exc:
         print(f"esafety hub: {exc}", file=sys.stderr)
         return 1
+    if args.public_key:
+        try:
+            fp = hub.set_school_key(read_key_argument(args.public_key))
+        except (KeyProblem, OSError) as exc:
+            hub.close()
+            print(f"esafety hub: {exc}", file=sys.stderr)
+            return 1
+        print(f"the hub's school key is {fp}: it hands it to each kiosk it pairs")
     if args.forget:
         forgotten = hub.forget(args.forget)
         hub.close()
@@ -121,7 +149,12 @@ def cmd_hub(args: argparse.Namespace) -> int:
         return 0 if forgotten else 1
     local = args.host in ("127.0.0.1", "localhost")
     public = f"http://{'127.0.0.1' if local else lan_address()}:{args.port}"
-    text = pairing_text(public, hub.new_pairing_code())
+    try:
+        text = pairing_text(public, hub.new_pairing_code())
+    except NoSchoolKey as exc:
+        hub.close()
+        print(f"esafety hub: {exc}", file=sys.stderr)
+        return 1
     qr = Path(args.data) / "hub" / "pairing.png"
     write_bytes_atomic(qr, qr_png(text))
     print(f"E-Safety hub: listening on {public}/ (data: {args.data}; Ctrl+C stops)")
@@ -164,4 +197,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     h.add_argument("--host", default="0.0.0.0", help="0.0.0.0 (the school network) or 127.0.0.1")
     h.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
     h.add_argument("--forget", metavar="KIOSK", help="unpair a kiosk (to pair it again), then stop")
+    h.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="the school's public key (school-public-key.txt from `esafety keys init`, or its "
+        "text): kept in the hub folder and handed to each kiosk it pairs; needed once",
+    )
     h.set_defaults(func=cmd_hub)

@@ -6,7 +6,8 @@ are plain ``def``: FastAPI runs them in a worker thread, so a merge (which waits
 for the disk) never stalls another kiosk's request.
 
     GET  /        the pairing page (QR code and text) and per-kiosk figures; this computer only
-    POST /pair    a kiosk proves it knows a live pairing code and gets its secret (sealed)
+    POST /pair    a kiosk proves it knows a live pairing code and gets its secret and the
+                  school's public key (sealed together under the code)
     POST /push    an authenticated, numbered batch of records
     GET  /health  for kiosks to check the hub is there
 """
@@ -56,7 +57,10 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
             or host not in ("127.0.0.1", "localhost", "[::1]")
         ):
             raise HTTPException(403, "the pairing page opens only on the hub computer itself")
-        code = hub.new_pairing_code()
+        try:
+            code = hub.new_pairing_code()
+        except BundleRefused as exc:  # no school key yet: the message says the command
+            raise HTTPException(503, str(exc)) from None
         text = pairing_text(public_url, code)
         qr = base64.b64encode(qr_png(text)).decode()
         rows = "".join(
@@ -82,7 +86,7 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
     @app.post("/pair")
     def pair(request: PairRequest) -> dict[str, str]:
         try:
-            return {"sealed_secret": hub.pair(request.kiosk_id, request.proof)}
+            return {"sealed": hub.pair(request.kiosk_id, request.proof)}
         except BundleRefused as exc:
             raise HTTPException(403, str(exc)) from None
 

@@ -52,6 +52,8 @@ class SyncView:
     last_error: str | None
     pending_responses: int
     pending_signatures: int
+    #: Records here sealed to a key that is not the school's (never sent), to the nearest 10.
+    sealed_elsewhere: int
     #: One line about the last thing staff asked for (pair, sync now), or "".
     message: str
 

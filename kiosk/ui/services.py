@@ -73,7 +73,14 @@ class KioskServices:
         remember_texts(aups, self.data_dir)
         keep_texts(self.data_dir, self.library.questionnaires.values())
         self.agreements = AgreementLibrary(aups)
-        self.sync = KioskSync(self.data_dir, self.settings.kiosk_id, self.store, self.signatures)
+        self.sync = KioskSync(
+            self.data_dir,
+            self.settings.kiosk_id,
+            self.store,
+            self.signatures,
+            get_key=lambda: self.settings.public_key,
+            set_key=lambda text: self._update(public_key=text),
+        )
         self._wake = threading.Event()
 
     # -- sync with the lead's hub (a background thread; never the UI loop) ---------------
@@ -103,7 +110,11 @@ class KioskServices:
         return sent
 
     def pair_with_hub(self, text: str) -> str:
-        """Pair with the hub (blocking: off the UI loop); then push what is waiting."""
+        """Pair with the hub (blocking: off the UI loop); then push what is waiting.
+
+        The hub hands over the school's public key, and this kiosk seals to it from
+        now on (it replaces the key installed before, if any).
+        """
         url = self.sync.pair(text)
         self._wake.set()
         return url
@@ -174,18 +185,26 @@ class KioskServices:
     def answers_key(self) -> tuple[bytes, bool]:
         """The key answers are sealed to, and whether it is the sample school's demo key.
 
-        The school's own key once installed. The demo key (anyone can open what it
-        sealed; the staff screen says so) only on a kiosk that has no key and is
-        paired with no hub, so that a fresh ``make run`` works and nothing sealed to
-        it ever crosses the network.
+        The school's own key once installed (pairing installs the key the hub hands
+        over). The demo key (anyone can open what it sealed; the staff screen says
+        so) only on a kiosk that has no key and is paired with no hub, so that a
+        fresh ``make run`` works and nothing sealed to it ever crosses the network.
 
         Raises:
             KeyProblem: a key is installed but damaged (never a quiet fall-back to
-                the demo key), or the kiosk is paired with a hub but has no key.
+                the demo key), or the kiosk is paired with a hub but has no key, or
+                a key other than the one the hub handed over.
         """
         text = self.settings.public_key
         if text:
-            return parse_public_key(text), False
+            key = parse_public_key(text)
+            school = self.sync.school_fingerprint
+            if self.sync.paired and school != fingerprint(key):
+                raise KeyProblem(
+                    "this kiosk's key is not the school's key (the one its hub handed over): "
+                    "pair again"
+                )
+            return key, False
         if self.sync.paired:
             raise KeyProblem(
                 "this kiosk sends answers to a hub, so it needs the school's own key: "
@@ -217,6 +236,11 @@ class KioskServices:
         responses, signatures = self.sync.pending_counts()
         return live_count(responses), signatures
 
+    def sealed_elsewhere(self) -> int:
+        """Records here sealed to a key that is not the school's (they never leave), to the
+        nearest 10. Blocking: call off the UI loop."""
+        return live_count(self.sync.sealed_to_another_key())
+
     def counts(self) -> tuple[int, int]:
         """(all records, records this term) waiting on this kiosk, each to the nearest 10.
 
@@ -243,8 +267,15 @@ class KioskServices:
 
         Raises:
             BadPublicKey: the text is not a whole key (the message says what to do).
+            KeyProblem: this kiosk is paired with a hub, which handed over another key.
         """
         raw = parse_public_key(text)
+        school = self.sync.school_fingerprint
+        if self.sync.paired and school is not None and school != fingerprint(raw):
+            raise KeyProblem(
+                f"this kiosk is paired with the hub at {self.sync.state.hub_url}, which gave it "
+                f"the school's key {school}; it seals to that key only. Nothing was changed"
+            )
 
         self._update(public_key=public_key_text(raw))
         return fingerprint(raw)

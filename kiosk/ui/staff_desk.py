@@ -42,6 +42,7 @@ class StaffDesk(Host):
         self._counts = (0, 0)
         self._signature_count = 0
         self._sync_pending = (0, 0)
+        self._sealed_elsewhere = 0
         self._sync_message = ""
 
     @property
@@ -92,9 +93,13 @@ class StaffDesk(Host):
         self._message = ""
         self._counts = await asyncio.to_thread(self.services.counts)
         self._signature_count = await asyncio.to_thread(self.services.signature_count)
-        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        await self._count_waiting()
         self._sync_message = ""
         self.draw_settings()
+
+    async def _count_waiting(self) -> None:
+        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        self._sealed_elsewhere = await asyncio.to_thread(self.services.sealed_elsewhere)
 
     async def pair_with_hub(self, text: str) -> None:
         try:
@@ -103,7 +108,7 @@ class StaffDesk(Host):
             self._sync_message = str(exc)
         else:
             self._sync_message = self.t("staff_sync_paired_now", hub=url)
-        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        await self._count_waiting()
         self.draw_settings()
 
     async def sync_now(self) -> None:
@@ -115,7 +120,7 @@ class StaffDesk(Host):
             self._sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
         else:
             self._sync_message = self.t("staff_sync_sent", count=live_count(sent))
-        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        await self._count_waiting()
         self.draw_settings()
 
     async def install_key(self, text: str) -> None:
@@ -165,6 +170,7 @@ class StaffDesk(Host):
                 last_error=sync.last_error,
                 pending_responses=self._sync_pending[0],
                 pending_signatures=self._sync_pending[1],
+                sealed_elsewhere=self._sealed_elsewhere,
                 message=self._sync_message,
             ),
         )

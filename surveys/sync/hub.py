@@ -7,6 +7,12 @@ nothing is lost and nothing counted twice. Merge rules: same id and same content
 is a no-op; same id and different content refuses the whole bundle (and is
 logged); a new id is added.
 
+The hub holds the school's public key (``hub/school-public-key.txt``, set with
+``esafety hub --public-key``). It pairs no kiosk without it, hands it to each
+kiosk it pairs, and refuses whole any bundle or push holding a record sealed to
+another key: nobody at the school could open such a record, and whoever holds
+that other key could.
+
 The hub stores into the same store classes as a kiosk (``ResponseStore``,
 ``SignatureStore``); see ``docs/sync.md`` for how a PostgreSQL hub would fit.
 """
@@ -47,7 +53,8 @@ from surveys.sync.bundle import (
     read_bundle,
     without_ids,
 )
-from surveys.sync.pairing import code_key, new_code, proof, seal_secret
+from surveys.sync.pairing import code_key, new_code, proof, seal_pairing
+from surveys.sync.schoolkey import SCHOOL_KEY_FILE, SchoolKeyFile
 
 __all__ = ["CODE_LIFETIME", "Hub", "Imported"]
 
@@ -72,9 +79,14 @@ class Imported:
 
 
 class Hub:
-    """The hub's state in ``root``: the store, ``hub/kiosks.json`` and ``hub/sync-log.jsonl``."""
+    """The hub's state in ``root``: the store, ``hub/kiosks.json``, ``hub/sync-log.jsonl``
+    and the school's public key, ``hub/school-public-key.txt``.
 
-    def __init__(self, root: Path) -> None:
+    ``school_key`` (raw public key bytes) sets that key first, as
+    :meth:`set_school_key` does.
+    """
+
+    def __init__(self, root: Path, *, school_key: bytes | None = None) -> None:
         self.root = Path(root)
         self.folder = DataFolder(self.root)
         if self.folder.is_kiosk():
@@ -90,12 +102,39 @@ class Hub:
         self._codes_lock = threading.Lock()
         self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
         self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
+        self.key_file = SchoolKeyFile(self.folder.hub / SCHOOL_KEY_FILE, self.root)
+        if school_key is not None:
+            self.set_school_key(school_key)
         self._finish_journal()
+
+    # -- the school's key ------------------------------------------------------------
+
+    @property
+    def school_key(self) -> bytes | None:
+        return self.key_file.key
+
+    def set_school_key(self, public: bytes) -> str:
+        """Keep the school's public key; returns its fingerprint (see :class:`SchoolKeyFile`).
+
+        Raises:
+            KeyProblem: this hub has a different school key already.
+        """
+        with self._lock:
+            fresh = self.key_file.key is None
+            fp = self.key_file.set(public)
+            if fresh:
+                self._log("hub", "key", f"school key set: {fp}")
+            return fp
 
     # -- pairing -----------------------------------------------------------------
 
     def new_pairing_code(self) -> str:
-        """A new one-time code; at most three are live (the newest), each for 10 minutes."""
+        """A new one-time code; at most three are live (the newest), each for 10 minutes.
+
+        Raises:
+            NoSchoolKey: the hub has no school key to hand the kiosks yet.
+        """
+        self.key_file.require()
         with self._codes_lock:
             now = time.monotonic()
             live = sorted((t, c) for c, t in self._codes.items() if t > now)[-(MAX_CODES - 1) :]
@@ -105,7 +144,8 @@ class Hub:
             return code
 
     def pair(self, kiosk_id: str, kiosk_proof: str) -> str:
-        """Check the kiosk's proof against the live codes; returns its sealed new secret.
+        """Check the kiosk's proof against the live codes; returns its new secret and the
+        school's public key, sealed under the code (:func:`~surveys.sync.pairing.seal_pairing`).
 
         A kiosk id that is paired already is refused: otherwise anyone holding a
         live code could take over a kiosk. ``forget`` it on the hub first.
@@ -114,6 +154,7 @@ class Hub:
         """
         if not valid_kiosk_id(kiosk_id) or not is_hex_mac(kiosk_proof):
             raise BundleRefused("that is not a pairing request")
+        school_key = self.key_file.require()
         with self._pair_lock:
             with self._codes_lock:
                 now = time.monotonic()
@@ -147,7 +188,7 @@ class Hub:
             }
             self._save_kiosks()
             self._log(kiosk_id, "pair", "paired")
-            return seal_secret(match[1], secret)
+            return seal_pairing(match[1], secret, school_key)
 
     def forget(self, kiosk_id: str) -> bool:
         """Unpair a kiosk (its records stay). True if it was paired."""
@@ -200,6 +241,11 @@ class Hub:
 
     def _apply(self, bundle: Bundle, source: str) -> Imported:
         with self._lock:
+            try:
+                self.key_file.check(bundle)
+            except BundleRefused as exc:
+                self._log(bundle.kiosk_id, source, f"refused: {exc}")
+                raise
             journal = self.folder.hub_incoming / f"{bundle.digest}.json"
             write_json_atomic(journal, {"kiosk_id": bundle.kiosk_id, "body": bundle.body.decode()})
             _crash_point("after-journal")

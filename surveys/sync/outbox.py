@@ -11,6 +11,13 @@ responses never travel in the same push as signed agreements.
 Network I/O goes through an injected :class:`~surveys.sync.transport.Transport`
 (one method, ``post``), so tests and the real kiosk run the same code
 (``UrllibTransport`` is the real one; tests use a fake that calls a hub directly).
+
+Pairing also hands the kiosk the school's public key, and the kiosk adopts it
+(it replaces whatever key ``kiosk.json`` had): a kiosk paired with a hub seals to
+that hub's school key. Only records sealed to it ever leave; records sealed to
+any other key (the demo key, or a key installed before pairing) stay, counted on
+the staff screen. If the kiosk's key is changed after pairing, nothing is sent
+until staff pair again.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +33,19 @@ from pydantic import BaseModel
 
 from surveys.agreements.sealing import SealedSignature
 from surveys.agreements.store import SignatureStore
-from surveys.keys import fingerprint
+from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
 from surveys.model import SealedResponse
 from surveys.sealed import demo_public_key
 from surveys.storage.files import write_json_atomic
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
+from surveys.storage.settings import load_settings, save_settings
 from surveys.storage.texts import load_texts
 from surveys.sync.bundle import body_of, mac_of, make_bundle, without_ids
-from surveys.sync.pairing import PairingProblem, code_key, open_secret, parse_pairing_text, proof
+from surveys.sync.pairing import PairingProblem, code_key, open_pairing, parse_pairing_text, proof
 from surveys.sync.transport import Transport, UrllibTransport
 
-__all__ = ["MIN_BATCH", "KioskSync", "SyncState"]
+__all__ = ["MIN_BATCH", "KioskSync", "SettingsFileKey", "SyncState"]
 
 BATCH = 2000
 #: The fewest records of one kind a push sends by itself (see :meth:`KioskSync.push_all`).
@@ -52,6 +61,28 @@ class SyncState(BaseModel):
     #: The day (not the time) of the last push that went through.
     last_sync: str | None = None
     last_error: str | None = None
+    #: The school's public key (as text) the hub handed over when they were paired.
+    school_key: str | None = None
+
+
+class SettingsFileKey:
+    """The key this kiosk seals to, as ``kiosk.json`` holds it (the ``esafety`` commands).
+
+    The kiosk app passes its own pair of functions instead, over the settings it
+    holds in memory (:class:`kiosk.ui.services.KioskServices`).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def get(self) -> str | None:
+        if not DataFolder(self.root).settings.is_file():
+            return None
+        return load_settings(self.root).public_key
+
+    def set(self, text: str) -> None:
+        settings = load_settings(self.root)
+        save_settings(self.root, settings.model_copy(update={"public_key": text}))
 
 
 class KioskSync:
@@ -64,12 +95,20 @@ class KioskSync:
         store: ResponseStore,
         signatures: SignatureStore | None,
         transport: Transport | None = None,
+        *,
+        get_key: Callable[[], str | None] | None = None,
+        set_key: Callable[[str], None] | None = None,
     ) -> None:
+        """``get_key``/``set_key`` read and replace the key this kiosk seals to (as text);
+        by default, ``kiosk.json``'s (:class:`SettingsFileKey`)."""
         self.root = Path(root)
         self.kiosk_id = kiosk_id
         self.store = store
         self.signatures = signatures
         self.transport = transport or UrllibTransport()
+        on_disk = SettingsFileKey(self.root)
+        self.get_key = get_key or on_disk.get
+        self.set_key = set_key or on_disk.set
         self._lock = threading.Lock()
         #: One push at a time (background thread and "Sync now"), so numbers arrive in order.
         self._push_lock = threading.RLock()
@@ -81,20 +120,70 @@ class KioskSync:
     def paired(self) -> bool:
         return self.state.secret is not None and self.state.hub_url is not None
 
+    @property
+    def school_fingerprint(self) -> str | None:
+        """The fingerprint of the school key the hub handed over (None before pairing)."""
+        if self.state.school_key is None:
+            return None
+        return fingerprint(parse_public_key(self.state.school_key))
+
     def pending(self) -> tuple[list[SealedResponse], list[SealedSignature]]:
         """Everything on this kiosk that may leave it: what the hub has acknowledged has left
-        already, and answers sealed to the sample school's demo key never do (anyone could
-        open them off the network or a USB stick)."""
+        already. Once paired, only records sealed to the school's key the hub handed over
+        leave; before, anything but answers sealed to the sample school's demo key (anyone
+        could open those off the network or a USB stick), which never leave."""
+        school = self.school_fingerprint
         demo = fingerprint(demo_public_key())
+
+        def may_leave(key: str) -> bool:
+            return key == school if school is not None else key != demo
+
         responses = [
-            r for r in self.store.records() if r.kiosk_id == self.kiosk_id and r.key != demo
+            r for r in self.store.records() if r.kiosk_id == self.kiosk_id and may_leave(r.key)
         ]
         sigs = [
             s
             for s in (self.signatures.records() if self.signatures else [])
-            if s.kiosk_id == self.kiosk_id
+            if s.kiosk_id == self.kiosk_id and may_leave(s.key)
         ]
         return responses, sigs
+
+    def sealed_to_another_key(self) -> int:
+        """This kiosk's records (responses and signed agreements) sealed to a key that is not
+        the school key the hub handed over: they never leave, as the school cannot open
+        them (0 before pairing)."""
+        school = self.school_fingerprint
+        if school is None:
+            return 0
+        records: list[Any] = [*self.store.records()]
+        records += self.signatures.records() if self.signatures else []
+        return sum(r.kiosk_id == self.kiosk_id and r.key != school for r in records)
+
+    def check_key(self) -> None:
+        """Refuse to send anything unless this kiosk seals to the key the hub handed over.
+
+        Raises:
+            PairingProblem: not paired, or the key was changed after pairing (or the
+                pairing is older than the hub handing over keys): pair again.
+        """
+        if not self.paired:
+            raise PairingProblem(
+                "this kiosk is not paired with the hub, so the hub would refuse its records: "
+                "pair it first (Staff, then Sync)"
+            )
+        try:
+            text = self.get_key()
+            same = text is not None and self.state.school_key is not None
+            same = same and parse_public_key(text or "") == parse_public_key(
+                self.state.school_key or ""
+            )
+        except KeyProblem:
+            same = False
+        if not same:
+            raise PairingProblem(
+                "this kiosk's key is not the school's key: pair again (on the hub first: "
+                f"`esafety hub --data DIR --forget {self.kiosk_id}`). Nothing was sent"
+            )
 
     def pending_counts(self) -> tuple[int, int]:
         responses, sigs = self.pending()
@@ -119,9 +208,17 @@ class KioskSync:
             raise PairingProblem(f"cannot reach the hub at {url} ({exc})") from None
         if status != 200:
             raise PairingProblem(_reason(answer, status))
-        secret = open_secret(key, json.loads(answer)["sealed_secret"])
+        try:
+            sealed = str(json.loads(answer)["sealed"])
+        except (ValueError, KeyError, TypeError):
+            raise PairingProblem("the hub's answer could not be read; try pairing again") from None
+        secret, school_key = open_pairing(key, sealed)
+        school_text = public_key_text(school_key)
         with self._lock:
-            self.state = SyncState(hub_url=url, secret=secret.hex())
+            # The key first: a crash between the two leaves a kiosk that is not paired
+            # yet (pair again), never one paired but sealing to another key.
+            self.set_key(school_text)
+            self.state = SyncState(hub_url=url, secret=secret.hex(), school_key=school_text)
             self._save()
         return url
 
@@ -142,8 +239,11 @@ class KioskSync:
         """
         sent = 0
         with self._push_lock:
-            if not self.paired:
-                raise PairingProblem("this kiosk is not paired with a hub")
+            try:
+                self.check_key()
+            except PairingProblem as exc:
+                self._note(str(exc))
+                raise
             responses, sigs = self.pending()
             for kind, records in (("responses", responses), ("signatures", sigs)):
                 if len(records) < (1 if everything else MIN_BATCH):
@@ -192,12 +292,12 @@ class KioskSync:
     # -- bundles ------------------------------------------------------------------------
 
     def bundle(self) -> bytes:
-        """A bundle file of every record on this kiosk (the hub's have left it already)."""
-        if not self.paired:
-            raise PairingProblem(
-                "this kiosk is not paired with the hub, so the hub would refuse its bundles: "
-                "pair it first (Staff, then Sync)"
-            )
+        """A bundle file of every record here that may leave (see :meth:`pending`).
+
+        Raises:
+            PairingProblem: not paired, or this kiosk's key is not the school's.
+        """
+        self.check_key()
         assert self.state.secret is not None
         responses, sigs = self.pending()
         texts = _texts_for(self.root, responses)

@@ -2,8 +2,10 @@
 
 The code never crosses the network. The kiosk proves it knows the code with an
 HMAC keyed by Argon2id(code), and the hub answers with the kiosk's long-term
-secret sealed under that same key, so someone listening on the school network
-learns neither. Argon2id makes guessing the code offline slow.
+secret and the school's public key, sealed together under that same key: someone
+listening on the school network learns neither the code nor the secret, and
+nobody without the code can hand the kiosk a key of their own to seal answers
+to. Argon2id makes guessing the code offline slow.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ __all__ = [
     "PairingProblem",
     "code_key",
     "new_code",
-    "open_secret",
+    "open_pairing",
     "pairing_text",
     "parse_pairing_text",
     "proof",
-    "seal_secret",
+    "seal_pairing",
 ]
 
 PREFIX = "ESKHUB"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to type
+SECRET_BYTES = 32  # the kiosk's long-term secret
+KEY_BYTES = 32  # a school public key (Curve25519)
 
 
 class PairingProblem(Exception):
@@ -83,12 +87,18 @@ def proof(key: bytes, kiosk_id: str) -> str:
     return hmac.new(key, b"pair:" + kiosk_id.encode(), hashlib.sha256).hexdigest()
 
 
-def seal_secret(key: bytes, secret: bytes) -> str:
-    return base64.b64encode(nacl.secret.SecretBox(key).encrypt(secret)).decode()
+def seal_pairing(key: bytes, secret: bytes, school_key: bytes) -> str:
+    """The hub's answer: the kiosk's secret and the school's public key, in one sealed box
+    (authenticated: changing a byte, or swapping in another key, makes it fail to open)."""
+    return base64.b64encode(nacl.secret.SecretBox(key).encrypt(secret + school_key)).decode()
 
 
-def open_secret(key: bytes, sealed: str) -> bytes:
+def open_pairing(key: bytes, sealed: str) -> tuple[bytes, bytes]:
+    """(the kiosk's secret, the school's public key) from the hub's answer."""
     try:
-        return nacl.secret.SecretBox(key).decrypt(base64.b64decode(sealed))
-    except (ValueError, nacl.exceptions.CryptoError):
-        raise PairingProblem("the hub's answer could not be opened; try pairing again") from None
+        opened = nacl.secret.SecretBox(key).decrypt(base64.b64decode(sealed))
+    except (ValueError, TypeError, nacl.exceptions.CryptoError):
+        opened = b""
+    if len(opened) != SECRET_BYTES + KEY_BYTES:
+        raise PairingProblem("the hub's answer could not be opened; try pairing again")
+    return opened[:SECRET_BYTES], opened[SECRET_BYTES:]

@@ -37,9 +37,12 @@ def hub(tmp_path):
     data = tmp_path / "hub"
     log = tmp_path / "hub.log"
     exe = str(Path(sys.executable).parent / "esafety")
+    # The lead's key pair: the hub is given the public key, and hands it over at pairing.
+    private, public = make_key_pair(tmp_path / "keys", PASSPHRASE)
+    command = [exe, "hub", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)]
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [exe, "hub", "--data", str(data), "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--public-key", str(public)],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -50,7 +53,7 @@ def hub(tmp_path):
         lines = [x.strip() for x in log.read_text().splitlines()]
         text = next((x for x in lines if x.startswith("ESKHUB ")), "")
     assert text, log.read_text()
-    yield data, text
+    yield data, text, private
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -58,10 +61,11 @@ def hub(tmp_path):
 def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     hub, start_kiosk, open_screen, library, tmp_path, monkeypatch
 ):
-    hub_data, pairing = hub
+    hub_data, pairing, private = hub
     data = tmp_path / "kiosk"
-    # A kiosk that syncs has the school's key: nothing sealed to the demo key is ever sent.
-    private, public = make_key_pair(tmp_path / "keys", PASSPHRASE)
+    # The kiosk has the school's key before pairing (pairing would hand it over anyway):
+    # the four answers saved before pairing are sealed to it, so they may leave.
+    public = private.with_name("school-public-key.txt")
     settings = KioskSettings(kiosk_id="kiosk-hall", pin=PinHash.make(PIN))
     save_settings(data, settings.model_copy(update={"public_key": public.read_text()}))
     # Four earlier pupils' answers wait: the fifth makes a batch (a push never carries one).
@@ -113,7 +117,7 @@ def test_a_kiosk_paired_on_its_staff_screen_sends_a_finished_survey_by_itself(
     (kiosk_id,) = stats["hub_kiosks"]
     assert stats["hub_kiosks"][kiosk_id]["paired"] and stats["hub_kiosks"][kiosk_id]["last_seen"]
     log = (hub_data / "hub" / "sync-log.jsonl").read_text().splitlines()
-    assert [json.loads(x)["via"] for x in log][:2] == ["pair", "push"]
+    assert [json.loads(x)["via"] for x in log][:3] == ["key", "pair", "push"]
     # Sealed all the way: no question id in clear on the hub, and the kiosk kept nothing.
     on_hub = b"".join(f.read_bytes() for f in (hub_data / "responses").rglob("*") if f.is_file())
     assert b"time-online-school-days" not in on_hub and b"under-1-hour" not in on_hub

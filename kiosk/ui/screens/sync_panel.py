@@ -26,6 +26,14 @@ def build(s: Host, sync: SyncView) -> list[ft.Control]:
                 size=20,
             )
         )
+        if sync.sealed_elsewhere:
+            out.append(
+                body_text(
+                    s.t("staff_sync_other_key", count=sync.sealed_elsewhere),
+                    size=18,
+                    color=PALETTE.warn,
+                )
+            )
         if sync.last_error:
             out.append(
                 body_text(

@@ -66,7 +66,7 @@ class FakeTransport:
             except (ValueError, KeyError, TypeError):
                 return 422, {"detail": "not a pairing request"}
             try:
-                return 200, {"sealed_secret": self.hub.pair(kiosk_id, proof)}
+                return 200, {"sealed": self.hub.pair(kiosk_id, proof)}
             except BundleRefused as exc:
                 return 403, {"detail": str(exc)}
         if path == "/push":

@@ -42,8 +42,10 @@ class HubProcess:
     def start(self, crash_at: str | None = None) -> HubProcess:
         log = open(self.data.parent / f"hub-{self.port}.log", "ab")  # noqa: SIM115
         env = {**os.environ, "ESAFETY_CRASH_AT": crash_at or ""}
+        command = [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--public-key", school_public_key().strip()]
         self.proc = subprocess.Popen(
-            [EXE, "hub", "--data", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
+            command,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -76,15 +78,25 @@ class HubProcess:
         self.proc = None
 
 
+#: The passphrase of the school key pair these tests use (:func:`school_key_folder`).
+SCHOOL_PASSPHRASE = "walrus tundra pepper violin"
+
+
 @functools.lru_cache(maxsize=1)
-def school_public_key() -> str:
-    """The school's public key (``ESK1-…``) these tests' kiosks seal to: a kiosk that
-    syncs must have it (nothing sealed to the demo key ever crosses the network)."""
+def school_key_folder() -> Path:
+    """The school's key pair these tests' kiosks seal to and their hubs hold, made once
+    (``school-private-key.json`` opens with :data:`SCHOOL_PASSPHRASE`)."""
     from surveys.keys import make_key_pair
 
     folder = Path(tempfile.mkdtemp(prefix="esafety-school-key-"))
-    _private, public = make_key_pair(folder, "walrus tundra pepper violin")
-    return public.read_text()
+    make_key_pair(folder, SCHOOL_PASSPHRASE)
+    return folder
+
+
+def school_public_key() -> str:
+    """The school's public key (``ESK1-…``) these tests' kiosks seal to: a kiosk that
+    syncs must have it (the hub takes nothing sealed to another key)."""
+    return (school_key_folder() / "school-public-key.txt").read_text()
 
 
 def kiosk_folder(tmp_path: Path, kiosk_id: str, responses: int, seed: int) -> Path:

@@ -6,24 +6,27 @@ import json
 import re
 
 import pytest
+from nacl.public import PrivateKey
 
 from surveys.agreements.sealing import SealedSignature
+from surveys.keys import fingerprint
 from surveys.sync.bundle import BundleRefused, make_bundle
 from surveys.sync.hub import Hub
-from surveys.sync.pairing import code_key, open_secret, proof
+from surveys.sync.pairing import code_key, open_pairing, proof
 
 RECORD = "0123456789abcdef0123456789abcdef"
+SCHOOL = PrivateKey.generate().public_key.encode()
 
 
 def sealed(content: str) -> SealedSignature:
-    return SealedSignature(id=RECORD, kiosk_id="kiosk-b", key="ABCD-1234", sealed=content)
+    return SealedSignature(id=RECORD, kiosk_id="kiosk-b", key=fingerprint(SCHOOL), sealed=content)
 
 
 def test_a_conflict_is_logged_without_the_record_id_and_only_to_the_hour(tmp_path):
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
     code = hub.new_pairing_code()
     key = code_key(code, "kiosk-b")
-    secret = open_secret(key, hub.pair("kiosk-b", proof(key, "kiosk-b")))
+    secret, _school = open_pairing(key, hub.pair("kiosk-b", proof(key, "kiosk-b")))
     hub.import_file(make_bundle("kiosk-b", secret, [], [sealed("AAAA")], []))
     with pytest.raises(BundleRefused, match=RECORD):  # staff at the terminal are told which
         hub.import_file(make_bundle("kiosk-b", secret, [], [sealed("BBBB")], []))
@@ -31,7 +34,7 @@ def test_a_conflict_is_logged_without_the_record_id_and_only_to_the_hour(tmp_pat
 
     log = (tmp_path / "hub" / "hub" / "sync-log.jsonl").read_text()
     lines = [json.loads(line) for line in log.splitlines()]
-    assert [line["via"] for line in lines] == ["pair", "bundle", "bundle"]
+    assert [line["via"] for line in lines] == ["key", "pair", "bundle", "bundle"]
     assert "refused: a signature is stored with other content" in lines[-1]["outcome"]
     assert RECORD not in log and RECORD[:8] not in log
     assert not re.search(r"[0-9a-f]{16}", log)  # no id, digest or MAC of any kind

@@ -15,6 +15,8 @@ from surveys.sync.hub import Hub
 from surveys.sync.pairing import code_key, proof
 from tests.surveys.sync.processes import esafety, kiosk_folder
 
+SCHOOL = PrivateKey.generate().public_key.encode()
+
 
 def request(port: int, method: str, path: str, body: bytes = b"", headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
@@ -27,7 +29,7 @@ def request(port: int, method: str, path: str, body: bytes = b"", headers=None):
 
 
 def test_a_paired_kiosk_cannot_be_taken_over_by_pairing_again(tmp_path):
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
     code = hub.new_pairing_code()
     hub.pair("kiosk-b", proof(code_key(code, "kiosk-b"), "kiosk-b"))
     secret = hub.secret_for("kiosk-b")
@@ -46,7 +48,7 @@ def test_a_paired_kiosk_cannot_be_taken_over_by_pairing_again(tmp_path):
 
 
 def test_a_bundle_with_the_same_record_twice_is_refused_whole(tmp_path, library):
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
     secret = secrets.token_bytes(32)
     hub.kiosks["kiosk-a"] = {"secret": secret.hex(), "last_counter": 0, "last_seen": None}
     q = library.for_parents()
@@ -56,8 +58,7 @@ def test_a_bundle_with_the_same_record_twice_is_refused_whole(tmp_path, library)
         kiosk_id="kiosk-a", answers={},
     )  # fmt: skip
     other = r.model_copy(update={"answers": {"rules-at-home": "yes"}})
-    school = PrivateKey.generate().public_key.encode()
-    sealed = [seal_response(x, school) for x in (r, other)]
+    sealed = [seal_response(x, SCHOOL) for x in (r, other)]
     with pytest.raises(BundleRefused, match="same record twice"):
         hub.import_file(make_bundle("kiosk-a", secret, sealed, [], [q]))
     assert list(hub.store.records()) == []

@@ -27,11 +27,13 @@ from tests.surveys.sync.fakes import FakeTransport
 KIOSK = "kiosk-hall"
 HUB_URL = "http://hub.school.test:8551"
 RESPONSES, SIGNATURES = 40, 6
+#: The school's public key: the hub holds it and hands it over when a kiosk pairs.
+SCHOOL = PrivateKey.generate().public_key.encode()
 
 
 @pytest.fixture
 def hub(tmp_path) -> Iterator[Hub]:
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
     yield hub
     hub.close()
 
@@ -48,12 +50,11 @@ def kiosk(tmp_path, library, transport) -> Iterator[KioskSync]:
     responses = ResponseStore(root, shelf=MemoryShelf())
     signatures = SignatureStore(root, shelf=MemoryShelf())
     keep_texts(root, library.questionnaires.values())
-    school_key = PrivateKey.generate().public_key.encode()
     made = demo_responses(library, RESPONSES, seed=5, kiosk_ids=[KIOSK])
-    responses.save_many([seal_response(r, school_key) for r in made])
+    responses.save_many([seal_response(r, SCHOOL) for r in made])
     for n in range(1, SIGNATURES + 1):
         sig = signature(library.aups["aup-ks2"], n, kiosk_id=KIOSK)
-        signatures.save(seal_signature(sig, school_key))
+        signatures.save(seal_signature(sig, SCHOOL))
     yield KioskSync(root, KIOSK, responses, signatures, transport)
     responses.close()
     signatures.close()
@@ -143,6 +144,7 @@ def test_the_sync_state_lists_no_record_and_no_time_finer_than_the_day(kiosk, hu
         "counter",
         "last_sync",
         "last_error",
+        "school_key",
     }
 
 
@@ -197,9 +199,7 @@ def test_a_refusal_is_noted_without_the_record_id_and_the_state_file_keeps_no_ti
     again = next(demo_responses(library, 1, seed=77, kiosk_ids=[KIOSK]))
     first = responses[0]
     same_place = {"id": first.id, "academic_year": first.academic_year, "term": first.term}
-    forged = seal_response(
-        again.model_copy(update=same_place), PrivateKey.generate().public_key.encode()
-    )
+    forged = seal_response(again.model_copy(update=same_place), SCHOOL)
     kiosk.store.save(forged)
     with pytest.raises(PairingProblem):
         kiosk.push_all(everything=True)

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from surveys.sync.bundle import MAGIC
-from tests.surveys.sync.processes import esafety, files_snapshot, hub_contents, kiosk_folder
+from tests.surveys.sync.processes import (
+    SCHOOL_PASSPHRASE,
+    esafety,
+    files_snapshot,
+    hub_contents,
+    kiosk_folder,
+    school_key_folder,
+)
 
 KIOSKS = ["kiosk-hall", "kiosk-trolley-a", "kiosk-trolley-b"]
 
@@ -209,10 +216,8 @@ with SignatureStore(data) as store:
 def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_path, hubs):
     import os
 
-    keys = tmp_path / "keys"
-    env = {**os.environ, "ESAFETY_PASSPHRASE": "sparrow quartz meadow bicycle"}
-    subprocess.run([sys.executable, "-m", "kiosk.cli", "keys", "init", "--out", str(keys)],
-                   check=True, env=env, capture_output=True)  # fmt: skip
+    keys = school_key_folder()  # the key the hub holds and hands over at pairing
+    env = {**os.environ, "ESAFETY_PASSPHRASE": SCHOOL_PASSPHRASE}
     hall = kiosk_folder(tmp_path, "kiosk-hall", 10, seed=9)
     subprocess.run(
         [sys.executable, "-c", SEAL_ONE, str(hall), str(keys / "school-public-key.txt"),
@@ -244,10 +249,12 @@ def test_signatures_travel_sealed_and_the_register_opens_them_on_the_hub(tmp_pat
 def test_a_kiosk_id_can_never_name_a_folder_outside_the_store(tmp_path):
     import secrets as random_secrets
 
+    from nacl.public import PrivateKey
+
     from surveys.sync.bundle import BundleRefused, make_bundle
     from surveys.sync.hub import Hub
 
-    hub = Hub(tmp_path / "hub")
+    hub = Hub(tmp_path / "hub", school_key=PrivateKey.generate().public_key.encode())
     secret = random_secrets.token_bytes(32)
     hub.kiosks["../../evil"] = {"secret": secret.hex(), "last_counter": 0, "last_seen": None}
     bundle = make_bundle("../../evil", secret, [], [], [])
