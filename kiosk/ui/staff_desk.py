@@ -41,6 +41,7 @@ class StaffDesk(Host):
         self._message = ""  # one line of feedback on the screen being drawn
         self._counts = (0, 0)
         self._signature_count = 0
+        self._request_count = 0
         self._sync_pending = (0, 0)
         self._sync_message = ""
 
@@ -92,6 +93,7 @@ class StaffDesk(Host):
         self._message = ""
         self._counts = await asyncio.to_thread(self.services.counts)
         self._signature_count = await asyncio.to_thread(self.services.signature_count)
+        self._request_count = await asyncio.to_thread(self.services.request_count)
         self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self._sync_message = ""
         self.draw_settings()
@@ -106,6 +108,11 @@ class StaffDesk(Host):
         self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self.draw_settings()
 
+    async def _recount(self) -> None:
+        """After a push: what still waits (requests the hub took have left this kiosk)."""
+        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        self._request_count = await asyncio.to_thread(self.services.request_count)
+
     async def sync_now(self) -> None:
         # Rounded as the waiting count beside it is: the exact number sent is the
         # exact number that waited, which the staff screen does not show.
@@ -115,7 +122,7 @@ class StaffDesk(Host):
             self._sync_message = self.t("staff_sync_error", error=str(exc) or type(exc).__name__)
         else:
             self._sync_message = self.t("staff_sync_sent", count=live_count(sent))
-        self._sync_pending = await asyncio.to_thread(self.services.waiting)
+        await self._recount()
         self.draw_settings()
 
     async def install_key(self, text: str) -> None:
@@ -152,6 +159,7 @@ class StaffDesk(Host):
             total_responses=self._counts[0],
             responses_this_term=self._counts[1],
             signature_count=self._signature_count,
+            request_count=self._request_count,
             key_fingerprint=sv.key_fingerprint(),
             demo_key=sv.can_take_answers() and sv.answers_key()[1],
             agreement_problems=list(sv.agreement_problems),
