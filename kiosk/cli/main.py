@@ -4,6 +4,7 @@ run.py         kiosk, content check, stats, demo-data
 agreements.py  keys, register
 export.py      export
 sync.py        bundle, hub, sync
+requests.py    requests (pupils asking to talk to someone)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import sys
 
 from kiosk.cli import agreements, export, run
+from kiosk.cli import requests as request_commands
 from kiosk.cli import sync as sync_commands
 
 __all__ = ["build_parser", "main"]
@@ -27,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     agreements.add_parsers(sub)
     export.add_parser(sub)
     sync_commands.add_parsers(sub)
+    request_commands.add_parser(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ from surveys.agreements.store import SignatureStore
 from surveys.content.errors import ContentError, Severity
 from surveys.content.library import check_content, load_content
 from surveys.keys import KeyProblem, parse_public_key
+from surveys.requests.store import RequestStore
 from surveys.sealed import demo_public_key
 from surveys.storage.files import StoreBusy
 from surveys.storage.layout import DataFolder
@@ -50,6 +51,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     try:
         store = ResponseStore(Path(args.data))
         signatures = SignatureStore(Path(args.data))
+        requests = RequestStore(Path(args.data))
     except StoreBusy as exc:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
         return 1
@@ -72,6 +74,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         data_dir=Path(args.data),
         idle=idle,
         signatures=signatures,
+        requests=requests,
         sync_every=args.sync_every,
         address=address if args.host not in ("127.0.0.1", "localhost") else "",
     )

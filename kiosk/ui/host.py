@@ -19,8 +19,17 @@ from surveys.agreements.signing import SigningFlow
 from surveys.content.errors import ContentProblem, Unavailable
 from surveys.flow import QuestionnaireFlow
 from surveys.model import AgeBand, HelpRoute, Questionnaire, SchoolProfile, YearGroup
+from surveys.requests.model import Reason, TalkForm
 
-__all__ = ["Handler", "Host", "KioskView", "StaffView", "SyncView"]
+__all__ = ["REASON_WORDS", "Handler", "Host", "KioskView", "StaffView", "SyncView"]
+
+#: The words (``content/strings`` keys) for each reason a pupil may give for asking to talk.
+REASON_WORDS: dict[Reason, str] = {
+    Reason.ONLINE: "talk_reason_online",
+    Reason.UNKIND: "talk_reason_unkind",
+    Reason.UPSETTING: "talk_reason_upsetting",
+    Reason.OTHER: "talk_reason_other",
+}
 
 #: What Flet calls when a control is used.
 Handler = Callable[[Any], Any]
@@ -40,6 +49,10 @@ class KioskView:
     parents: bool
     #: The school's public key is installed and an agreement is ready to sign.
     can_sign: bool
+    #: A pupil's request to talk to someone can be sealed and passed on (the school's key).
+    can_pass_on_requests: bool = False
+    #: Set up for ages 4–7: the simplest words and the biggest buttons.
+    young: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,8 @@ class StaffView:
     total_responses: int
     responses_this_term: int
     signature_count: int
+    #: Pupils' requests to talk to someone waiting here, exactly (the lead needs every one).
+    request_count: int
     key_fingerprint: str | None
     #: Answers are being sealed to the sample school's demo key (no school key yet).
     demo_key: bool
@@ -137,6 +152,22 @@ class Host(Protocol):
         ...
 
     async def confirm_signature(self) -> None: ...
+
+    def ask_to_talk(self) -> None:
+        """ "I'd like to talk to someone": open the form; Go back returns to this screen."""
+        ...
+
+    def talk_action(self, action: Callable[[TalkForm], Any]) -> Handler:
+        """Apply one change to the talk form (a reason chosen) and redraw it."""
+        ...
+
+    async def send_talk(self, first_name: str, class_name: str) -> None:
+        """Seal and save the request (off the UI loop), forget it, then say what happens next."""
+        ...
+
+    def talk_back(self) -> None:
+        """Leave the talk screens for exactly the screen the pupil came from."""
+        ...
 
     def reset(self) -> None:
         """Forget this person (answers, fields, strokes) and show the start screen."""

@@ -31,6 +31,9 @@ from surveys.model import (
     Response,
     SealedResponse,
 )
+from surveys.requests.model import HelpRequest
+from surveys.requests.sealing import seal_request
+from surveys.requests.store import RequestStore
 from surveys.sealed import demo_public_key, seal_response
 from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
@@ -53,6 +56,8 @@ class KioskServices:
     idle: IdlePolicy
     address: str = ""
     signatures: SignatureStore | None = None
+    #: Pupils' sealed requests to talk to someone (None: the kiosk cannot pass them on).
+    requests: RequestStore | None = None
     #: Seconds between background pushes to the hub (when paired and something is waiting).
     sync_every: float = 300.0
     settings: KioskSettings = field(init=False)
@@ -181,6 +186,27 @@ class KioskServices:
     def signature_count(self) -> int:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
+
+    def can_pass_on_requests(self) -> bool:
+        """A request names a child, so it needs the school's own key (never the demo key)."""
+        return self.requests is not None and self.public_key() is not None
+
+    def save_request(self, request: HelpRequest) -> None:
+        """Seal a pupil's request to the school's key, then store it durably.
+
+        Blocking: call off the UI loop.
+        """
+        key = self.public_key()
+        if self.requests is None or key is None:
+            raise RuntimeError("no school public key: requests cannot be passed on")
+        self.requests.save(seal_request(request, key))
+
+    def request_count(self) -> int:
+        """Requests waiting here to be sent to the lead, exactly (counted, never opened).
+
+        Blocking: call off the UI loop.
+        """
+        return self.requests.count() if self.requests else 0
 
     def answers_key(self) -> tuple[bytes, bool]:
         """The key answers are sealed to, and whether it is the sample school's demo key.

@@ -19,19 +19,20 @@ from kiosk.ui.screens import agreement, intro, questions, start, stop, thanks
 from kiosk.ui.screens import help as help_screen
 from kiosk.ui.services import KioskServices
 from kiosk.ui.staff_desk import StaffDesk
+from kiosk.ui.talk_desk import TalkDesk
 from kiosk.ui.theme import PALETTE, quiet_button
 from surveys.agreements.signing import SigningFlow, SigningStep
 from surveys.flow import QuestionnaireFlow, Step
 from surveys.idle import IdleState, IdleTimer
 from surveys.keys import KeyProblem
-from surveys.model import Audience, HelpRoute, Questionnaire, SealedResponse
+from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire, SealedResponse
 
 __all__ = ["PupilSession"]
 
 log = logging.getLogger("esafety.kiosk")
 
 
-class PupilSession(StaffDesk):
+class PupilSession(StaffDesk, TalkDesk):
     """The screens one tablet shows, from Start to Thank you and back."""
 
     def __init__(self, page: ft.Page, services: KioskServices) -> None:
@@ -48,6 +49,7 @@ class PupilSession(StaffDesk):
         self._warning: ft.AlertDialog | None = None
         self._redraw: Callable[[], None] = self.show_start
         StaffDesk.__init__(self)
+        TalkDesk.__init__(self)
 
     # -- what screens read (attributes down) ----------------------------------------
 
@@ -65,6 +67,8 @@ class PupilSession(StaffDesk):
             has_questionnaire=sv.questionnaire() is not None and sv.can_take_answers(),
             parents=sv.settings.audience == Audience.PARENTS,
             can_sign=sv.can_sign(),
+            can_pass_on_requests=sv.can_pass_on_requests(),
+            young=sv.settings.band == AgeBand.AGES_4_7,
         )
 
     def help_routes(self, questionnaire: Questionnaire | None) -> list[HelpRoute]:
@@ -89,6 +93,7 @@ class PupilSession(StaffDesk):
         self.alive = False
         self.flow = None
         self.signing = None
+        self.forget_talk()
 
     # -- handlers: every touch counts as activity -------------------------------
 
@@ -335,6 +340,7 @@ class PupilSession(StaffDesk):
             self.signing.reset()
         self.signing = None
         self.saving = False
+        self.forget_talk()
         self._message = ""
         if self._warning is not None:
             self._warning = None

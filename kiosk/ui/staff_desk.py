@@ -41,6 +41,7 @@ class StaffDesk(Host):
         self._message = ""  # one line of feedback on the screen being drawn
         self._counts = (0, 0)
         self._signature_count = 0
+        self._request_count = 0
         self._sync_pending = (0, 0)
         self._sealed_elsewhere = 0
         self._sync_message = ""
@@ -98,8 +99,10 @@ class StaffDesk(Host):
         self.draw_settings()
 
     async def _count_waiting(self) -> None:
+        """What still waits to go to the hub (requests it took have left this kiosk)."""
         self._sync_pending = await asyncio.to_thread(self.services.waiting)
         self._sealed_elsewhere = await asyncio.to_thread(self.services.sealed_elsewhere)
+        self._request_count = await asyncio.to_thread(self.services.request_count)
 
     async def pair_with_hub(self, text: str) -> None:
         try:
@@ -157,6 +160,7 @@ class StaffDesk(Host):
             total_responses=self._counts[0],
             responses_this_term=self._counts[1],
             signature_count=self._signature_count,
+            request_count=self._request_count,
             key_fingerprint=sv.key_fingerprint(),
             demo_key=sv.can_take_answers() and sv.answers_key()[1],
             agreement_problems=list(sv.agreement_problems),

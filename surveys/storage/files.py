@@ -67,7 +67,7 @@ _FIXED_MTIME = 0  # 1970-01-01: file times must not date any record
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 #: A data folder's root is the folder holding one of these (see :func:`take_writer_lock`).
-_ROOT_MARKERS = (DataFolder.RESPONSES_LOCK, DataFolder.SIGNATURES_LOCK)
+_ROOT_MARKERS = (DataFolder.RESPONSES_LOCK, DataFolder.SIGNATURES_LOCK, DataFolder.REQUESTS_LOCK)
 #: Deepest a written file sits below its data folder's root (responses/<kiosk>/<year>/<term>/).
 _MAX_DEPTH = 8
 

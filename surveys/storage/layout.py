@@ -5,12 +5,14 @@ A kiosk's folder::
     kiosk.json                  settings: kiosk id, PIN hash, band, mode, public key
     responses/<kiosk>/<year>/<term>/shard-NN.json    anonymous answers
     signatures/<kiosk>/shard-NN.json                 sealed signed agreements
+    requests/<kiosk>/shard-NN.json                   sealed requests to talk to someone
+    requests/status.json        the lead's marks on them: seen, acted on (where the lead reads)
     questionnaire-texts/        every questionnaire text answered here, by content hash
     aup-texts.json              each agreement version's content hash, first seen
     sync/state.json             the pairing with the hub, and what it has acknowledged
-    .writer.lock  .signatures.lock                   one writing process per folder
+    .writer.lock  .signatures.lock  .requests.lock   one writing process per folder
 
-A hub's folder has ``responses/``, ``signatures/`` and ``questionnaire-texts/``
+A hub's folder has ``responses/``, ``signatures/``, ``requests/`` and ``questionnaire-texts/``
 too, and::
 
     hub/kiosks.json             paired kiosks, their secrets and last push numbers
@@ -48,6 +50,15 @@ class DataFolder:
         return self.root / "signatures"
 
     @property
+    def requests(self) -> Path:
+        return self.root / "requests"
+
+    @property
+    def request_status(self) -> Path:
+        """The lead's marks on requests (seen, acted on); see surveys/requests/status.py."""
+        return self.requests / "status.json"
+
+    @property
     def questionnaire_texts(self) -> Path:
         return self.root / "questionnaire-texts"
 
@@ -83,6 +94,7 @@ class DataFolder:
     #: Lock files (names inside ``root``), one writing process each.
     RESPONSES_LOCK = ".writer.lock"
     SIGNATURES_LOCK = ".signatures.lock"
+    REQUESTS_LOCK = ".requests.lock"
 
     def is_hub(self) -> bool:
         return self.hub.is_dir()

@@ -20,6 +20,7 @@ from kiosk.ui.theme import (
     heading,
     quiet_button,
 )
+from kiosk.ui.widgets.talk_button import talk_button
 from surveys.flow import QuestionnaireFlow
 from surveys.model import Option
 
@@ -104,6 +105,8 @@ def build_question(s: Host, flow: QuestionnaireFlow) -> list[ft.Control]:
                 width=820,
             )
         )
+    if not s.kiosk.parents:
+        body.append(talk_button(s, young=young))
     return body
 
 

@@ -108,6 +108,7 @@ def build_settings(s: Host, view: StaffView) -> list[ft.Control]:
             size=22,
         )
     )
+    controls += _requests(s, view)
     controls += _signing_key(s, view)
     controls += sync_panel.build(s, view.sync)
     if view.address:
@@ -128,6 +129,31 @@ def _mode(s: Host, view: StaffView) -> list[ft.Control]:
     return [
         ft.Text(s.t("staff_mode_heading"), size=24, weight=ft.FontWeight.BOLD),
         ft.Row(row, wrap=True, alignment=ft.MainAxisAlignment.CENTER, width=900),
+    ]
+
+
+def _requests(s: Host, view: StaffView) -> list[ft.Control]:
+    """Pupils' requests to talk to someone: the exact number, and what to do about them."""
+    waiting = view.request_count > 0
+    return [
+        ft.Container(
+            ft.Column(
+                [
+                    ft.Text(
+                        s.t("staff_requests", count=view.request_count),
+                        size=24,
+                        weight=ft.FontWeight.BOLD,
+                        color=PALETTE.warn if waiting else PALETTE.text,
+                    ),
+                    ft.Text(s.t("staff_requests_todo"), size=20, color=PALETTE.text),
+                ],
+                spacing=6,
+            ),
+            width=860,
+            padding=16,
+            bgcolor="#FFF4EC" if waiting else PALETTE.calm,
+            border_radius=12,
+        )
     ]
 
 

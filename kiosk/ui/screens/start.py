@@ -6,6 +6,7 @@ import flet as ft
 
 from kiosk.ui.host import Host
 from kiosk.ui.theme import PALETTE, big_button, body_text, heading
+from kiosk.ui.widgets.talk_button import talk_button
 
 
 def build(s: Host) -> list[ft.Control]:
@@ -27,9 +28,18 @@ def build(s: Host) -> list[ft.Control]:
             body_text(subtitle, size=28, color=PALETTE.muted),
             big_button(t("start_button"), s.on(s.begin), height=110, size=40),
         ]
+    # Parents and carers have the help routes; the request to talk is for pupils.
+    talk = [] if parents else [talk_button(s, young=kiosk.young)]
     if kiosk.offers_agreements:
-        return [school, icon, *survey, ft.Divider(height=24), *_agreement(s, alone=False)]
-    return [school, icon, *survey]
+        return [
+            school,
+            icon,
+            *survey,
+            *talk,
+            ft.Divider(height=24),
+            *_agreement(s, alone=False),
+        ]
+    return [school, icon, *survey, *talk]
 
 
 def _agreement(s: Host, *, alone: bool) -> list[ft.Control]:
