@@ -35,6 +35,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 def _kiosk_sync(data: Path, command: str):  # type: ignore[no-untyped-def]
     """The kiosk's sync for ``data``, or None (said why) if it is not a kiosk's folder."""
     from surveys.agreements.store import SignatureStore
+    from surveys.requests.store import RequestStore
     from surveys.storage.responses import ResponseStore
     from surveys.storage.settings import load_settings
     from surveys.sync.outbox import KioskSync
@@ -44,7 +45,8 @@ def _kiosk_sync(data: Path, command: str):  # type: ignore[no-untyped-def]
         return None
     settings = load_settings(data)
     store, sigs = ResponseStore(data, writer=False), SignatureStore(data, writer=False)
-    return KioskSync(data, settings.kiosk_id, store, sigs)
+    asks = RequestStore(data, writer=False)
+    return KioskSync(data, settings.kiosk_id, store, sigs, requests=asks)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -63,7 +65,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     responses, signatures = sync.pending_counts()
     print(
         f"sent {sent} records; waiting: {live_count(responses)} responses (to the nearest 10), "
-        f"{signatures} signed agreements"
+        f"{signatures} signed agreements, {len(sync.pending_requests())} requests to talk"
     )
     elsewhere = sync.sealed_to_another_key()
     if elsewhere:

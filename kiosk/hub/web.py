@@ -69,12 +69,24 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
             f"<td>{html.escape(str(v['last_seen'] or '—'))}</td></tr>"
             for k, v in hub.kiosk_stats().items()
         )
+        waiting, since = hub.requests_waiting()
+        if waiting:
+            plural = "request" if waiting == 1 else "requests"
+            asks = (
+                "<p style='font-size:1.4em;background:#FCE8D5;padding:.6em'><b>"
+                f"{waiting} {plural} to talk to someone waiting since "
+                f"{since.strftime('%A %-d %B') if since else 'before this hub kept days'}"
+                "</b>. A pupil asked for an adult: see them today. Open them with "
+                f"<code>esafety requests --data {html.escape(str(hub.root))} --key …</code></p>"
+            )
+        else:
+            asks = "<p>No requests to talk to someone are waiting.</p>"
         return (
             "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             "<title>Pair a kiosk</title><style>body{font-family:sans-serif;margin:2em;"
             "color:#1B2733;max-width:50em}code{font-size:1.6em;background:#DCEBF7;padding:.2em}"
             "td,th{padding:.3em .8em;border-bottom:1px solid #B7C7D6;text-align:left}</style>"
-            "</head><body><h1>Pair a kiosk with this hub</h1>"
+            f"</head><body>{asks}<h1>Pair a kiosk with this hub</h1>"
             "<p>On the kiosk: Staff, then <b>Pair with the hub</b>. Scan this code or type "
             "the text below. It works once, for 10 minutes; reload for a new one.</p>"
             f"<img alt='Pairing QR code' src='data:image/png;base64,{qr}' width='260'>"
@@ -117,6 +129,7 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
             "added": result.added,
             "already": result.already,
             "signatures_added": result.signatures_added,
+            "requests_added": result.requests_added,
         }
 
     return app

@@ -85,6 +85,7 @@ class KioskServices:
             self.signatures,
             get_key=lambda: self.settings.public_key,
             set_key=lambda text: self._update(public_key=text),
+            requests=self.requests,
         )
         self._wake = threading.Event()
 

@@ -17,6 +17,8 @@ too, and::
 
     hub/kiosks.json             paired kiosks, their secrets and last push numbers
     hub/sync-log.jsonl          one line per import or refusal
+    hub/school-public-key.txt   the school's public key, handed to kiosks when they pair
+    hub/request-arrivals.json   the day each pupil's request to talk reached the hub
     hub/incoming/               the journal: a bundle waiting to be merged
 """
 
@@ -82,6 +84,10 @@ class DataFolder:
     @property
     def hub_kiosks(self) -> Path:
         return self.hub / "kiosks.json"
+
+    @property
+    def request_arrivals(self) -> Path:
+        return self.hub / "request-arrivals.json"
 
     @property
     def hub_log(self) -> Path:

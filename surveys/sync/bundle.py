@@ -4,14 +4,16 @@ A bundle is a header line, a JSON line, and the body::
 
     ESAFETY-BUNDLE 1
     {"kiosk_id": "kiosk-1a2b3c4d", "length": 123456, "mac": "…"}
-    {"manifest": {…}, "questionnaire_texts": […], "responses": […], "signatures": […]}
+    {"manifest": {…}, "questionnaire_texts": […], "requests": […], "responses": […],
+     "signatures": […]}
 
 The MAC is HMAC-SHA256 of the body with the secret the kiosk and the hub agreed
 when they were paired. So a bundle from an unpaired kiosk, with any byte
 changed, or cut short, is refused whole, before anything is read from it.
 Records are sorted by their random ids, so a bundle says nothing about the
-order they were saved in. Responses and signatures are both sealed to the
-school's key: a lost USB stick holds nothing anyone but the lead can read.
+order they were saved in. Responses, signatures and pupils' requests to talk
+are all sealed to the school's key: a lost USB stick holds nothing anyone but
+the lead can read.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,6 +32,7 @@ from pydantic import ValidationError
 from surveys.agreements.sealing import SealedSignature
 from surveys.keys import fingerprint
 from surveys.model import Questionnaire, SealedResponse, valid_kiosk_id
+from surveys.requests.sealing import SealedRequest
 from surveys.sealed import demo_public_key
 
 __all__ = [
@@ -48,7 +51,7 @@ MAGIC = b"ESAFETY-BUNDLE 1\n"
 FORMAT = 2
 
 
-_RECORD_ID = re.compile(r"(?:\b(response|signature) )?\b[0-9a-f]{16,}\b")
+_RECORD_ID = re.compile(r"(?:\b(response|signature|request) )?\b[0-9a-f]{16,}\b")
 
 
 def without_ids(text: str) -> str:
@@ -67,6 +70,7 @@ class Bundle:
     signatures: list[SealedSignature]
     questionnaire_texts: list[Questionnaire]
     body: bytes
+    requests: list[SealedRequest] = field(default_factory=list)
 
     @property
     def digest(self) -> str:
@@ -90,9 +94,10 @@ def make_bundle(
     texts: list[Questionnaire],
     *,
     made_on: dt.date | None = None,
+    requests: list[SealedRequest] | None = None,
 ) -> bytes:
     """The whole bundle file's bytes."""
-    body = body_of(kiosk_id, responses, signatures, texts, made_on=made_on)
+    body = body_of(kiosk_id, responses, signatures, texts, made_on=made_on, requests=requests)
     header = json.dumps(
         {"kiosk_id": kiosk_id, "length": len(body), "mac": mac_of(secret, body)}, sort_keys=True
     )
@@ -106,17 +111,25 @@ def body_of(
     texts: list[Questionnaire],
     *,
     made_on: dt.date | None = None,
+    requests: list[SealedRequest] | None = None,
 ) -> bytes:
     rs = sorted(responses, key=lambda r: r.id)
     ss = sorted(signatures, key=lambda s: s.id)
+    hs = sorted(requests or [], key=lambda h: h.id)
     qs = sorted({q.content_hash: q for q in texts}.values(), key=lambda q: q.content_hash)
     doc = {
         "manifest": {
             "format": FORMAT,
             "kiosk_id": kiosk_id,
             "made_on": (made_on or dt.date.today()).isoformat(),
-            "counts": {"responses": len(rs), "signatures": len(ss), "questionnaire_texts": len(qs)},
+            "counts": {
+                "responses": len(rs),
+                "signatures": len(ss),
+                "requests": len(hs),
+                "questionnaire_texts": len(qs),
+            },
         },
+        "requests": [h.model_dump() for h in hs],
         "responses": [r.model_dump(mode="json") for r in rs],
         "signatures": [s.model_dump() for s in ss],
         "questionnaire_texts": [q.model_dump(mode="json") for q in qs],
@@ -167,6 +180,7 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
             )
         responses = [SealedResponse.model_validate(r) for r in doc["responses"]]
         signatures = [SealedSignature.model_validate(s) for s in doc["signatures"]]
+        requests = [SealedRequest.model_validate(h) for h in doc.get("requests", [])]
         texts = [Questionnaire.model_validate(q) for q in doc["questionnaire_texts"]]
         counts = manifest["counts"]
     except (ValueError, KeyError, TypeError, ValidationError) as exc:
@@ -179,12 +193,17 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
             f"{kiosk_id} sent answers sealed to the sample school's DEMO key, which anyone can "
             "open; install the school's own key on that kiosk (nothing was imported)"
         )
-    ids = [r.id for r in responses] + [s.id for s in signatures]
+    ids = [r.id for r in responses] + [s.id for s in signatures] + [h.id for h in requests]
     if len(set(ids)) != len(ids):
         raise BundleRefused("the bundle holds the same record twice; make a new bundle")
     owners = {r.kiosk_id for r in responses} | {s.kiosk_id for s in signatures}
+    owners |= {h.kiosk_id for h in requests}
     if manifest.get("kiosk_id") != kiosk_id or owners - {kiosk_id}:
         raise BundleRefused(f"the bundle holds records of a kiosk other than {kiosk_id}")
-    if (counts.get("responses"), counts.get("signatures")) != (len(responses), len(signatures)):
+    if (counts.get("responses"), counts.get("signatures"), counts.get("requests", 0)) != (
+        len(responses),
+        len(signatures),
+        len(requests),
+    ):
         raise BundleRefused("the bundle's manifest does not match what it holds")
-    return Bundle(kiosk_id, responses, signatures, texts, body)
+    return Bundle(kiosk_id, responses, signatures, texts, body, requests)

@@ -33,6 +33,8 @@ from typing import Any
 
 from surveys.agreements.store import SignatureStore
 from surveys.model import valid_kiosk_id
+from surveys.requests.status import StatusBook
+from surveys.requests.store import RequestStore
 from surveys.storage.files import (
     ResponseConflict,
     StoreBusy,
@@ -70,11 +72,13 @@ class Imported:
     added: int
     already: int
     signatures_added: int
+    requests_added: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.kiosk_id}: {self.added} new responses, {self.already} already here, "
-            f"{self.signatures_added} new signed agreements"
+            f"{self.signatures_added} new signed agreements, "
+            f"{self.requests_added} new requests to talk"
         )
 
 
@@ -96,6 +100,7 @@ class Hub:
             )
         self.store = ResponseStore(self.root, shards=HUB_SHARDS)
         self.signatures = SignatureStore(self.root)
+        self.requests = RequestStore(self.root)
         make_private_dirs(self.folder.hub)
         self._lock = threading.RLock()
         self._pair_lock = threading.Lock()  # pairing attempts, one at a time
@@ -270,6 +275,8 @@ class Hub:
         try:
             for s in bundle.signatures:
                 self.signatures.check(s)
+            for h in bundle.requests:
+                self.requests.check(h)
             added, already = self.store.import_many(bundle.responses)
         except ResponseConflict as exc:
             raise BundleRefused(f"{exc}; nothing from this bundle was imported") from None
@@ -277,9 +284,38 @@ class Hub:
         keep_texts(self.root, bundle.questionnaire_texts)
         try:
             sig_added = sum(self.signatures.save(s) for s in bundle.signatures)
+            new_requests = [h.id for h in bundle.requests if self.requests.save(h)]
         except ResponseConflict as exc:  # checked above; only a race could get here
             raise BundleRefused(str(exc)) from None
-        return Imported(bundle.kiosk_id, added, already, sig_added)
+        if new_requests:
+            self._arrived(new_requests)
+        return Imported(bundle.kiosk_id, added, already, sig_added, len(new_requests))
+
+    def _arrived(self, ids: list[str]) -> None:
+        """Note the day each new request reached the hub: the lead must see it that day."""
+        path = self.folder.request_arrivals
+        arrivals = self.request_arrivals()
+        today = dt.date.today().isoformat()
+        for rid in ids:
+            arrivals.setdefault(rid, today)
+        write_json_atomic(path, arrivals)
+
+    def request_arrivals(self) -> dict[str, str]:
+        """Request id -> the day it reached this hub (ISO)."""
+        path = self.folder.request_arrivals
+        if not path.is_file():
+            return {}
+        loaded: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    def requests_waiting(self) -> tuple[int, dt.date | None]:
+        """Requests to talk held here that the lead has not marked seen or acted on, and the
+        day the oldest of them arrived (None if none waits). Needs no key: ids and marks."""
+        marked = set(StatusBook(self.root).marks())
+        arrivals = self.request_arrivals()
+        waiting = [r.id for r in self.requests.records() if r.id not in marked]
+        days = [dt.date.fromisoformat(arrivals[i]) for i in waiting if i in arrivals]
+        return len(waiting), min(days, default=None)
 
     def _finish_journal(self) -> None:
         """Merge again anything a crash interrupted (merging twice changes nothing)."""
@@ -320,6 +356,7 @@ class Hub:
     def close(self) -> None:
         self.store.close()
         self.signatures.close()
+        self.requests.close()
 
     # -- files ---------------------------------------------------------------------
 

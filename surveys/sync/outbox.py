@@ -35,6 +35,8 @@ from surveys.agreements.sealing import SealedSignature
 from surveys.agreements.store import SignatureStore
 from surveys.keys import KeyProblem, fingerprint, parse_public_key, public_key_text
 from surveys.model import SealedResponse
+from surveys.requests.sealing import SealedRequest
+from surveys.requests.store import RequestStore
 from surveys.sealed import demo_public_key
 from surveys.storage.files import write_json_atomic
 from surveys.storage.layout import DataFolder
@@ -98,13 +100,16 @@ class KioskSync:
         *,
         get_key: Callable[[], str | None] | None = None,
         set_key: Callable[[str], None] | None = None,
+        requests: RequestStore | None = None,
     ) -> None:
         """``get_key``/``set_key`` read and replace the key this kiosk seals to (as text);
-        by default, ``kiosk.json``'s (:class:`SettingsFileKey`)."""
+        by default, ``kiosk.json``'s (:class:`SettingsFileKey`). ``requests``: the
+        pupils' requests to talk, sent like the other records."""
         self.root = Path(root)
         self.kiosk_id = kiosk_id
         self.store = store
         self.signatures = signatures
+        self.requests = requests
         self.transport = transport or UrllibTransport()
         on_disk = SettingsFileKey(self.root)
         self.get_key = get_key or on_disk.get
@@ -148,6 +153,16 @@ class KioskSync:
         ]
         return responses, sigs
 
+    def pending_requests(self) -> list[SealedRequest]:
+        """The pupils' requests to talk that may leave (sealed to the school's key)."""
+        school = self.school_fingerprint
+        demo = fingerprint(demo_public_key())
+        return [
+            h
+            for h in (self.requests.records() if self.requests else [])
+            if h.kiosk_id == self.kiosk_id and (h.key == school if school else h.key != demo)
+        ]
+
     def sealed_to_another_key(self) -> int:
         """This kiosk's records (responses and signed agreements) sealed to a key that is not
         the school key the hub handed over: they never leave, as the school cannot open
@@ -157,6 +172,7 @@ class KioskSync:
             return 0
         records: list[Any] = [*self.store.records()]
         records += self.signatures.records() if self.signatures else []
+        records += self.requests.records() if self.requests else []
         return sum(r.kiosk_id == self.kiosk_id and r.key != school for r in records)
 
     def check_key(self) -> None:
@@ -227,11 +243,13 @@ class KioskSync:
     def push_all(self, *, everything: bool = False) -> int:
         """Push what is waiting, in batches; returns how many records were sent.
 
-        Responses and signed agreements go in separate pushes, so none puts a
-        signature (a name) beside a response. Each kind is sent only when at least
-        :data:`MIN_BATCH` are waiting (``everything``, for the end of the day,
-        sends what there is): a push then never tells the hub when one pupil
-        finished. What the hub acknowledges is removed from this kiosk.
+        Responses, signed agreements and requests to talk go in separate pushes,
+        so none puts a name beside a response. Responses and signatures are sent
+        only when at least :data:`MIN_BATCH` are waiting (``everything``, for the
+        end of the day, sends what there is): a push then never tells the hub
+        when one pupil finished. A request to talk goes at once, alone: the
+        lead must see it the same day, and it has a name, not answers. What the
+        hub acknowledges is removed from this kiosk.
 
         Raises:
             OSError: the hub cannot be reached (nothing is lost).
@@ -245,8 +263,14 @@ class KioskSync:
                 self._note(str(exc))
                 raise
             responses, sigs = self.pending()
-            for kind, records in (("responses", responses), ("signatures", sigs)):
-                if len(records) < (1 if everything else MIN_BATCH):
+            asks = self.pending_requests()
+            for kind, records in (
+                ("requests", asks),
+                ("responses", responses),
+                ("signatures", sigs),
+            ):
+                least = 1 if everything or kind == "requests" else MIN_BATCH
+                if len(records) < least:
                     continue
                 for start in range(0, len(records), BATCH):
                     sent += self._push(kind, records[start : start + BATCH])
@@ -256,8 +280,9 @@ class KioskSync:
     def _push(self, kind: str, records: list[Any]) -> int:
         responses = records if kind == "responses" else []
         sigs = records if kind == "signatures" else []
+        asks = records if kind == "requests" else []
         texts = _texts_for(self.root, responses)
-        body = body_of(self.kiosk_id, responses, sigs, texts)
+        body = body_of(self.kiosk_id, responses, sigs, texts, requests=asks)
         with self._lock:
             self.state.counter += 1  # saved before sending: a number is never reused
             counter = self.state.counter
@@ -285,8 +310,10 @@ class KioskSync:
         ids = [r.id for r in records]
         if responses:
             self.store.remove(ids)
-        elif self.signatures is not None:
+        elif sigs and self.signatures is not None:
             self.signatures.remove(ids)
+        elif asks and self.requests is not None:
+            self.requests.remove(ids)
         return len(records)
 
     # -- bundles ------------------------------------------------------------------------
@@ -301,7 +328,10 @@ class KioskSync:
         assert self.state.secret is not None
         responses, sigs = self.pending()
         texts = _texts_for(self.root, responses)
-        return make_bundle(self.kiosk_id, bytes.fromhex(self.state.secret), responses, sigs, texts)
+        secret = bytes.fromhex(self.state.secret)
+        return make_bundle(
+            self.kiosk_id, secret, responses, sigs, texts, requests=self.pending_requests()
+        )
 
     # -- files --------------------------------------------------------------------------
 

@@ -64,10 +64,12 @@ class SchoolKeyFile:
         return self.key
 
     def check(self, bundle: Bundle) -> None:
-        """Refuse, whole, a bundle holding any response or signature not sealed to the key."""
+        """Refuse, whole, a bundle holding any record (response, signature, request) not
+        sealed to the key."""
         school = fingerprint(self.require())
         others = [r.key for r in bundle.responses if r.key != school]
         others += [s.key for s in bundle.signatures if s.key != school]
+        others += [h.key for h in bundle.requests if h.key != school]
         if others:
             raise BundleRefused(
                 f"{bundle.kiosk_id} sent {len(others)} record(s) sealed to another key "
