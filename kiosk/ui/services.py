@@ -52,6 +52,10 @@ class KioskServices:
     data_dir: Path
     idle: IdlePolicy
     address: str = ""
+    #: SHA-256 of the HTTPS certificate tablets accept ("" when serving plain HTTP).
+    tls_fingerprint: str = ""
+    #: Serving the school network over plain HTTP (``--insecure-lan``).
+    insecure_lan: bool = False
     signatures: SignatureStore | None = None
     #: Seconds between background pushes to the hub (when paired and something is waiting).
     sync_every: float = 300.0
