@@ -73,11 +73,10 @@ def local_names(host: str) -> tuple[list[str], list[str]]:
     """
     names = {"localhost"}
     hostname = socket.gethostname()
-    if hostname:
+    if hostname:  # (no reverse DNS look-up: offline, it can hang for seconds)
         names.add(hostname)
-        fqdn = socket.getfqdn()
-        if fqdn and "." in fqdn and not fqdn.startswith("localhost"):
-            names.add(fqdn)
+        if "." not in hostname:
+            names.add(f"{hostname}.local")  # the name tablets see over Bonjour/mDNS
     addresses = {"127.0.0.1"}
     with contextlib.suppress(OSError):
         addresses.update(
