@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import stat
 import subprocess
 import sys
@@ -905,13 +906,8 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-@finding(
-    "F5 the tablets' link is plain HTTP: `esafety kiosk --host 0.0.0.0` serves the pupils' "
-    "pages and the Flet websocket unencrypted, so someone on the school Wi-Fi sees each "
-    "answer as it is tapped (and typed names, strokes, the staff PIN and pairing text), with "
-    "the tablet's address; sealing starts only at the kiosk server"
-)
 def test_a_kiosk_open_to_the_school_network_does_not_serve_pupils_in_clear(tmp_path):
+    """F5: `--host 0.0.0.0` and nothing else serves HTTPS only; plain http:// gets no page."""
     port = _free_port()
     log = (tmp_path / "kiosk.log").open("wb")
     proc = subprocess.Popen(
@@ -936,6 +932,13 @@ def test_a_kiosk_open_to_the_school_network_does_not_serve_pupils_in_clear(tmp_p
         except OSError:
             in_clear = False
         assert not in_clear, "the pupils' page (and its websocket) is served over plain HTTP"
+        # The same port speaks HTTPS, with the certificate the kiosk keeps (and checks the
+        # address in it): the page is there for a tablet that has accepted that certificate.
+        own = ssl.create_default_context(
+            cafile=str(tmp_path / "k" / "tls" / "kiosk-certificate.pem")
+        )
+        with urllib.request.urlopen(f"https://127.0.0.1:{port}/", timeout=10, context=own) as r:
+            assert r.status == 200 and b"<html" in r.read().lower()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -23,11 +23,23 @@ def content_dir(value: str | None) -> Path:
 
 
 def lan_address() -> str:
-    """This computer's address on the school network, for tablets to type."""
+    """This computer's address on the school network, for tablets to type.
+
+    Where the name resolves only to a loopback address (Debian's ``127.0.1.1``), it is the
+    address this computer would send from (found without sending anything).
+    """
     try:
-        return socket.gethostbyname(socket.gethostname())
+        named = socket.gethostbyname(socket.gethostname())
     except OSError:
-        return "this-computer"
+        named = ""
+    if named and not named.startswith("127."):
+        return named
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.254.254.254", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return named or "this-computer"
 
 
 def ask_passphrase(

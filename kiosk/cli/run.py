@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.common import DEFAULT_PORT, content_dir, lan_address
+from kiosk.tls import CertificateProblem, KioskCertificate, kiosk_certificate, school_certificate
 from surveys.agreements.store import SignatureStore
 from surveys.content.errors import ContentError, Severity
 from surveys.content.library import check_content, load_content
@@ -25,7 +26,19 @@ from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.settings import load_settings
 from surveys.terms import academic_year, term_of
 
-__all__ = ["add_parsers"]
+__all__ = ["INSECURE_WARNING", "add_parsers"]
+
+#: Addresses that serve this computer alone (plain HTTP is fine there).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+INSECURE_WARNING = (
+    "\n"
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    "!! WARNING (--insecure-lan): plain HTTP on the school network.                 !!\n"
+    "!! Answers cross the school Wi-Fi unencrypted: anyone on it can see each       !!\n"
+    "!! answer as it is tapped, typed names, signatures and the staff PIN.          !!\n"
+    "!! Drop --insecure-lan to serve HTTPS (docs/tablets.md).                       !!\n"
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+)
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
@@ -66,8 +79,15 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     from kiosk.ui.app import serve
     from kiosk.ui.services import KioskServices
 
-    shown_host = "127.0.0.1" if args.host in ("127.0.0.1", "localhost") else lan_address()
-    address = f"http://{shown_host}:{args.port}/"
+    local = args.host in LOCAL_HOSTS
+    try:
+        certificate = _certificate(args, local)
+    except CertificateProblem as exc:
+        print(f"esafety kiosk: {exc}", file=sys.stderr)
+        return 1
+    scheme = "http" if certificate is None else "https"
+    shown_host = "127.0.0.1" if local else lan_address()
+    address = f"{scheme}://{shown_host}:{args.port}/"
     server = KioskServices(
         library=library,
         store=store,
@@ -76,17 +96,50 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         signatures=signatures,
         requests=requests,
         sync_every=args.sync_every,
-        address=address if args.host not in ("127.0.0.1", "localhost") else "",
+        address="" if local else address,
+        tls_fingerprint=certificate.fingerprint if certificate else "",
+        insecure_lan=certificate is None and not local,
     )
     for item in library.unavailable:
         print(f"warning: {item.file} is unavailable: {item.problems[0]}", file=sys.stderr)
+    if certificate is None and not local:
+        print(INSECURE_WARNING, file=sys.stderr, flush=True)
     print(f"E-Safety Kiosk: serving {address}  (data: {args.data}; Ctrl+C stops)", flush=True)
+    if certificate is not None:
+        _describe(certificate)
     try:
-        serve(server, host=args.host, port=args.port)
+        serve(server, host=args.host, port=args.port, certificate=certificate)
     finally:
         store.close()
         signatures.close()
     return 0
+
+
+def _certificate(args: argparse.Namespace, local: bool) -> KioskCertificate | None:
+    """The certificate to serve with: the school's, the kiosk's own, or none (plain HTTP)."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CertificateProblem("give both --tls-cert FILE and --tls-key FILE, or neither")
+    if args.tls_cert:
+        if args.insecure_lan:
+            raise CertificateProblem("--insecure-lan and --tls-cert contradict; drop one")
+        return school_certificate(Path(args.tls_cert), Path(args.tls_key))
+    if local or args.insecure_lan:
+        return None
+    return kiosk_certificate(Path(args.data), args.host)
+
+
+def _describe(certificate: KioskCertificate) -> None:
+    if not certificate.self_signed:
+        print(f"HTTPS with the school's certificate {certificate.cert_file}", flush=True)
+    elif certificate.new:
+        print(
+            f"Made a new self-signed certificate: {certificate.cert_file}\n"
+            "Accept it once on each tablet, checking this fingerprint (docs/tablets.md).",
+            flush=True,
+        )
+    else:
+        print(f"HTTPS with this kiosk's own certificate {certificate.cert_file}", flush=True)
+    print(f"Certificate SHA-256 fingerprint: {certificate.fingerprint}", flush=True)
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
@@ -190,7 +243,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     k.add_argument(
         "--host",
         default="127.0.0.1",
-        help="127.0.0.1 (this computer only) or 0.0.0.0 (tablets on the LAN)",
+        help="127.0.0.1 (this computer only, plain HTTP) or 0.0.0.0 (tablets on the "
+        "school network: HTTPS)",
+    )
+    k.add_argument("--tls-cert", help="the school's certificate (PEM) for HTTPS, from IT")
+    k.add_argument("--tls-key", help="its private key (PEM, unencrypted)")
+    k.add_argument(
+        "--insecure-lan",
+        action="store_true",
+        help="serve the school network over plain HTTP (answers cross the Wi-Fi unencrypted)",
     )
     k.add_argument("--port", type=int, default=DEFAULT_PORT)
     k.add_argument("--idle-warn", type=float, default=90.0, help="seconds before 'still there?'")

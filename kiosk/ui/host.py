@@ -98,6 +98,10 @@ class StaffView:
     warnings: int
     #: The address tablets type, when serving the school network ("" on this computer only).
     address: str
+    #: SHA-256 of the HTTPS certificate, for the technician to check on each tablet ("" if none).
+    tls_fingerprint: str
+    #: The school network is served over plain HTTP (``--insecure-lan``).
+    insecure_lan: bool
     sync: SyncView
 
 

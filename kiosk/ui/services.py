@@ -55,6 +55,10 @@ class KioskServices:
     data_dir: Path
     idle: IdlePolicy
     address: str = ""
+    #: SHA-256 of the HTTPS certificate tablets accept ("" when serving plain HTTP).
+    tls_fingerprint: str = ""
+    #: Serving the school network over plain HTTP (``--insecure-lan``).
+    insecure_lan: bool = False
     signatures: SignatureStore | None = None
     #: Pupils' sealed requests to talk to someone (None: the kiosk cannot pass them on).
     requests: RequestStore | None = None

@@ -167,6 +167,8 @@ class StaffDesk(Host):
             unavailable=list(lib.unavailable),
             warnings=len(lib.problems) - len(lib.errors),
             address=sv.address,
+            tls_fingerprint=sv.tls_fingerprint,
+            insecure_lan=sv.insecure_lan,
             sync=SyncView(
                 paired=sv.sync.paired,
                 hub_url=sync.hub_url,

@@ -115,6 +115,23 @@ def build_settings(s: Host, view: StaffView) -> list[ft.Control]:
         controls.append(
             body_text(s.t("staff_address", address=view.address), size=20, color=PALETTE.muted)
         )
+    if view.insecure_lan:
+        controls.append(
+            ft.Container(
+                body_text(s.t("staff_insecure_lan"), size=20, color=PALETTE.warn), width=860
+            )
+        )
+    elif view.address and view.tls_fingerprint:
+        controls.append(
+            ft.Container(
+                body_text(
+                    s.t("staff_tls_fingerprint", fingerprint=view.tls_fingerprint),
+                    size=18,
+                    color=PALETTE.muted,
+                ),
+                width=860,
+            )
+        )
     controls += _problems(s, view)
     controls.append(big_button(s.t("staff_open"), s.on(s.show_start)))
     return controls
