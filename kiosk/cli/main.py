@@ -4,6 +4,7 @@ run.py         kiosk, content check, stats, demo-data
 agreements.py  keys, register
 export.py      export
 sync.py        bundle, hub, sync
+guides.py      guides
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 import os
 import sys
 
-from kiosk.cli import agreements, export, run
+from kiosk.cli import agreements, export, guides, run
 from kiosk.cli import sync as sync_commands
 
 __all__ = ["build_parser", "main"]
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     agreements.add_parsers(sub)
     export.add_parser(sub)
     sync_commands.add_parsers(sub)
+    guides.add_parser(sub)
     return parser
 
 
