@@ -188,6 +188,7 @@ def parent_letter(library: ContentLibrary) -> str:
     spans = [t.span for t in taking]
     years = ", ".join(spans[:-1]) + (" and " if len(spans) > 1 else "") + spans[-1]
     longest = max((t.minutes for t in taking), default=5)
+    when = letter.when[:1].upper() + letter.when[1:]
     page = school.online_safety_page
     see = (
         f"You can read every question on our online-safety page: <b>{escape(page)}</b>."
@@ -198,8 +199,8 @@ def parent_letter(library: ContentLibrary) -> str:
 <h1>Our online-safety survey</h1>
 <p class="school">{escape(school.name)}: information for parents and carers</p>
 <p>Dear parent or carer,</p>
-<p>{escape(letter.when[:1].upper() + letter.when[1:])}, pupils in {escape(years)} will be asked to answer a
-short survey about staying safe online, on a school tablet, in class. It takes about
+<p>{escape(when)}, pupils in {escape(years)} will be asked to answer a short
+survey about staying safe online, on a school tablet, in class. It takes about
 {longest} minutes. Children are asked, in words that suit their age, what they do online,
 how it makes them feel and whether they know where to get help.</p>
 <h2>It is anonymous</h2>

@@ -147,7 +147,7 @@ def route_wording_problems(
                 Code.UNKNOWN_WORDING_KEY,
                 [*where, "for_band", key],
                 f'"{key}" is not a band or audience the kiosk knows',
-                f"use one of: {', '.join(WORDING_KEYS)} (bands in quotes, e.g. \"4-7\")",
+                f'use one of: {", ".join(WORDING_KEYS)} (bands in quotes, e.g. "4-7")',
             )
     if Audience.PUPILS not in route.audience:
         return found
@@ -164,7 +164,7 @@ def route_wording_problems(
                 Code.MISSING_CHILD_WORDING,
                 loc,
                 f"{route.name} is shown to ages {band.value} but has no {' or '.join(missing)} "
-                f"in their words (they would read: \"{route.for_whom}\")",
+                f'in their words (they would read: "{route.for_whom}")',
                 f'add `for_band: {{"{band.value}": {{for_whom: ..., honest_line: ...}}}}` in '
                 f"words a child of {band.value} can read"
                 + (
