@@ -78,9 +78,13 @@ def test_missing_child_words_are_named_with_file_entry_and_fix(content_copy):
 
 def test_an_unknown_band_key_is_named_and_the_known_ones_listed(content_copy):
     routes = content_copy / "help-routes.yaml"
-    edit(routes, '''      "7-11":
-        for_whom: "Any worry, big or small.''', '''      "7-12":
-        for_whom: "Any worry, big or small.''')
+    edit(
+        routes,
+        """      "7-11":
+        for_whom: "Any worry, big or small.""",
+        """      "7-12":
+        for_whom: "Any worry, big or small.""",
+    )
     (unknown,) = problems(content_copy, Code.UNKNOWN_WORDING_KEY)
     assert "7-12" in unknown.message and "childline" in unknown.entry
     assert "4-7, 7-11, 11-14, 14-18, parents, staff" in unknown.fix
