@@ -1,7 +1,9 @@
-"""The school's words as types: age bands, strands, questionnaires, help routes, responses.
+"""The school's words as types: age bands, strands, questionnaires, strings, responses.
 
 Content models are pydantic models with ``extra="forbid"``: a school's typo in a
 field name is an error that names the field, never a silently ignored key.
+Help routes and the school's own file live in :mod:`surveys.school`; the shared
+kinds (ids, bands, audiences) in :mod:`surveys.kinds`. Both are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,39 +14,50 @@ import json
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from surveys.kinds import AgeBand, Audience, ContentId, StrictModel, Text
 from surveys.pictures import FACE_ICONS, FaceIcon, default_picture
+from surveys.school import (
+    WORDING_KEYS,
+    HelpRoute,
+    OptOut,
+    RouteWording,
+    SafeguardingLead,
+    SchoolProfile,
+    SurveyLetter,
+    YearGroup,
+)
 
 __all__ = [
     "FACE_ICONS",
     "KIOSK_ID_PATTERN",
     "SKIPPED",
+    "WORDING_KEYS",
     "AgeBand",
     "Audience",
     "ContentId",
     "HelpRoute",
     "KioskId",
+    "OptOut",
     "Option",
     "Question",
     "Questionnaire",
     "Response",
     "Rights",
+    "RouteWording",
+    "SafeguardingLead",
     "SchoolProfile",
     "SealedResponse",
     "Strand",
     "StringTable",
+    "SurveyLetter",
     "Term",
     "YearGroup",
     "content_hash",
     "valid_kiosk_id",
 ]
 
-#: Ids in content are lower-case words joined by hyphens: ``tell-an-adult``.
-ContentId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=60)
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: A kiosk's id names folders on disk, so it is letters, digits and hyphens only.
 KIOSK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
 KioskId = Annotated[str, StringConstraints(pattern=KIOSK_ID_PATTERN)]
@@ -57,27 +70,6 @@ def valid_kiosk_id(text: str) -> bool:
 
 #: What an answer holds when the pupil tapped "I'd rather not say".
 SKIPPED = None
-
-
-class AgeBand(enum.StrEnum):
-    """The four Education for a Connected World age bands (UKCIS, 2020)."""
-
-    AGES_4_7 = "4-7"
-    AGES_7_11 = "7-11"
-    AGES_11_14 = "11-14"
-    AGES_14_18 = "14-18"
-
-    @property
-    def youngest(self) -> int:
-        return int(self.value.split("-")[0])
-
-    @property
-    def oldest(self) -> int:
-        return int(self.value.split("-")[1])
-
-    @property
-    def label(self) -> str:
-        return f"Ages {self.youngest}–{self.oldest}"
 
 
 class Strand(enum.StrEnum):
@@ -97,14 +89,6 @@ class Strand(enum.StrEnum):
         return self.value.replace("-", " ").capitalize()
 
 
-class Audience(enum.StrEnum):
-    """Who a questionnaire or help route is for."""
-
-    PUPILS = "pupils"
-    PARENTS = "parents"
-    STAFF = "staff"
-
-
 class Term(enum.StrEnum):
     """The three terms of an English school year, in calendar order within the year."""
 
@@ -113,8 +97,7 @@ class Term(enum.StrEnum):
     SUMMER = "summer"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+_Strict = StrictModel
 
 
 class Option(_Strict):
@@ -264,68 +247,6 @@ class Questionnaire(_Strict):
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
-
-
-class HelpRoute(_Strict):
-    """Somewhere to get help: who it is for, how to reach it, and an honest line about it."""
-
-    id: ContentId
-    name: Text
-    for_whom: Text
-    honest_line: Text
-    phone: str | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
-    where: str | None = None
-    min_age: int | None = Field(default=None, ge=0, le=99)
-    audience: list[Audience] = Field(min_length=1)
-    #: A fact not yet confirmed from the source: shown to staff, never to pupils.
-    check_before_use: str | None = None
-
-    @model_validator(mode="after")
-    def _reachable(self) -> HelpRoute:
-        if not (self.phone or self.url or self.where):
-            raise ValueError("a help route needs at least one of phone, url or where")
-        return self
-
-
-class YearGroup(_Strict):
-    """A year group as the school names it, and the age band it belongs to."""
-
-    id: ContentId
-    name: Text
-    band: AgeBand
-
-
-class SchoolRoute(_Strict):
-    """The school's own route: the Designated Safeguarding Lead, by name and place."""
-
-    name: Text
-    for_whom: Text
-    where: Text
-    honest_line: Text
-
-
-class SchoolProfile(_Strict):
-    """What a school fills in about itself."""
-
-    id: ContentId
-    version: int = Field(ge=1)
-    name: Text
-    own_route: SchoolRoute
-    #: The school's online-safety web page, shown as a QR code after signing.
-    online_safety_page: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
-    year_groups: list[YearGroup] = Field(min_length=1)
-
-    def own_help_route(self) -> HelpRoute:
-        r = self.own_route
-        return HelpRoute(
-            id="school",
-            name=r.name,
-            for_whom=r.for_whom,
-            honest_line=r.honest_line,
-            where=r.where,
-            audience=[Audience.PUPILS, Audience.PARENTS, Audience.STAFF],
-        )
 
 
 class StringTable(_Strict):

@@ -5,6 +5,7 @@ agreements.py  keys, register
 export.py      export
 sync.py        bundle, hub, sync
 requests.py    requests (pupils asking to talk to someone)
+guides.py      guides
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import os
 import sys
 
-from kiosk.cli import agreements, export, run
+from kiosk.cli import agreements, export, guides, run
 from kiosk.cli import requests as request_commands
 from kiosk.cli import sync as sync_commands
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_parser(sub)
     sync_commands.add_parsers(sub)
     request_commands.add_parser(sub)
+    guides.add_parser(sub)
     return parser
 
 

@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from surveys.agreements.aup import Signature
+from surveys.agreements.aup import Signature, Signer
 from surveys.agreements.sealing import seal_signature
-from surveys.agreements.signing import AgreementLibrary
+from surveys.agreements.signing import AgreementLibrary, SigningFlow
 from surveys.agreements.store import SignatureStore
 from surveys.clock import Clock, SystemClock
 from surveys.content.aups import changed_without_new_version, remember_texts
@@ -142,8 +142,27 @@ class KioskServices:
         return self.settings.audience == Audience.PARENTS or self.settings.band is not None
 
     def help_routes(
-        self, questionnaire: Questionnaire | None, question: Question | None = None
+        self,
+        questionnaire: Questionnaire | None,
+        question: Question | None = None,
+        *,
+        signing: SigningFlow | None = None,
     ) -> list[HelpRoute]:
+        """The help cards to show now, in the words of whoever is in front of the kiosk.
+
+        While an agreement is being signed they follow the signer, not the tablet: a
+        pupil sees their year group's band (the tablet's band until they choose their
+        year; ages 4-7 if the tablet has none), a parent, visitor or staff member sees
+        the adults' cards. Otherwise they fit the questionnaire (and ``question``).
+        """
+        if signing is not None and signing.signer is not None:
+            if signing.signer == Signer.PUPILS:
+                years = self.library.school.year_groups
+                band = next((g.band for g in years if g.id == signing.year_group), None)
+                band = band or self.settings.band or AgeBand.AGES_4_7
+                return self.library.routes_for_signer(Audience.PUPILS, band)
+            adult = Audience.STAFF if signing.signer == Signer.STAFF else Audience.PARENTS
+            return self.library.routes_for_signer(adult)
         return self.library.routes_for(questionnaire, self.settings.band, question=question)
 
     def who_label(self) -> str:

@@ -323,9 +323,10 @@ class PupilSession(StaffDesk, TalkDesk):
         back = self._redraw  # Close returns to whatever was showing
         flow = self.flow
         q = flow.questionnaire if flow else self.services.questionnaire()
-        # Help tapped on a question: the routes for its topic come first.
+        # Help tapped on a question: the routes for its topic come first. While an
+        # agreement is being signed, the cards follow the signer, not the tablet.
         here = flow.question if flow is not None and flow.step == Step.QUESTION else None
-        routes = self.services.help_routes(q, here)
+        routes = self.services.help_routes(q, here, signing=self.signing)
         self.render("help", help_screen.build(self, routes, self.on(back)))
 
     # -- idle ---------------------------------------------------------------------

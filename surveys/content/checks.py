@@ -12,11 +12,13 @@ import content as shipped_content
 from surveys.content.errors import Code, ContentProblem, Severity
 from surveys.content.safety import safety_check
 from surveys.content.source import Source, load_yaml
-from surveys.model import Audience, HelpRoute, Questionnaire, StringTable
+from surveys.model import WORDING_KEYS, AgeBand, Audience, HelpRoute, Questionnaire, StringTable
 
-__all__ = ["check_strings", "cross_check"]
+__all__ = ["CHILD_BANDS", "check_strings", "cross_check", "route_wording_problems"]
 
 STRINGS_DIR = "strings"
+#: Bands whose children must read a card in their own words, never the adult text.
+CHILD_BANDS = (AgeBand.AGES_4_7, AgeBand.AGES_7_11)
 
 
 def cross_check(
@@ -116,6 +118,60 @@ def _route_problems(
                 i,
                 f"{route.name} is for ages {route.min_age}+, older than this whole band",
                 f"remove it from {field}",
+            )
+        elif q.band and not route.suits(q.band):
+            problem(
+                Code.ROUTE_TOO_OLD,
+                i,
+                f"{route.name} is left off for ages {q.band.value} (its left_off_for)",
+                f"remove it from {field}, or take {q.band.value} out of its left_off_for",
+            )
+    return found
+
+
+def route_wording_problems(
+    route: HelpRoute, src: Source, where: list[int | str]
+) -> list[ContentProblem]:
+    """A card's words per audience: only known keys, and its own words for every
+    4-7 and 7-11 child who may be shown it (``where`` locates the card in ``src``)."""
+    found: list[ContentProblem] = []
+
+    def problem(code: Code, loc: list[int | str], message: str, fix: str) -> None:
+        found.append(
+            ContentProblem(code, src.name, src.describe(loc), message, fix, line=src.line_of(loc))
+        )
+
+    for key in route.for_band:
+        if key not in WORDING_KEYS:
+            problem(
+                Code.UNKNOWN_WORDING_KEY,
+                [*where, "for_band", key],
+                f'"{key}" is not a band or audience the kiosk knows',
+                f'use one of: {", ".join(WORDING_KEYS)} (bands in quotes, e.g. "4-7")',
+            )
+    if Audience.PUPILS not in route.audience:
+        return found
+    for band in CHILD_BANDS:
+        if not route.suits(band):
+            continue
+        wording = route.for_band.get(band.value)
+        missing = [
+            f for f in ("for_whom", "honest_line") if wording is None or not getattr(wording, f)
+        ]
+        if missing:
+            loc = [*where, "for_band", band.value] if wording else where
+            problem(
+                Code.MISSING_CHILD_WORDING,
+                loc,
+                f"{route.name} is shown to ages {band.value} but has no {' or '.join(missing)} "
+                f'in their words (they would read: "{route.for_whom}")',
+                f'add `for_band: {{"{band.value}": {{for_whom: ..., honest_line: ...}}}}` in '
+                f"words a child of {band.value} can read"
+                + (
+                    f", or add {band.value} to left_off_for so the card is not shown to them"
+                    if where[0] == "routes"
+                    else ""
+                ),
             )
     return found
 

@@ -47,6 +47,8 @@ class Code(enum.StrEnum):
     MISSING_RIGHTS = "missing-rights"
     MISSING_HELP_LINE = "missing-help-line"
     STEERING_PICTURE = "steering-picture"
+    UNKNOWN_WORDING_KEY = "unknown-wording-key"
+    MISSING_CHILD_WORDING = "missing-child-wording"
 
 
 @dataclass(frozen=True)

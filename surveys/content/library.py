@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from surveys.agreements.aup import Aup
 from surveys.content.aups import load_aups
-from surveys.content.checks import check_strings, cross_check
+from surveys.content.checks import check_strings, cross_check, route_wording_problems
 from surveys.content.errors import Code, ContentError, ContentProblem, Severity, Unavailable
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import (
@@ -81,12 +81,13 @@ class ContentLibrary:
         *,
         question: Question | None = None,
     ) -> list[HelpRoute]:
-        """Help routes to show, for ``band``'s ages.
+        """Help routes to show, for ``band``'s ages and in their words.
 
         With a questionnaire: the ones that fit it (its own list, then the topics of
         its questions; see :attr:`Questionnaire.all_help_routes`), with ``question``'s
-        own routes first when Help is tapped on it. Without one: every pupil route
-        that suits ``band`` (all pupil routes if no band is set).
+        own routes first when Help is tapped on it, in its audience's words (the
+        band's, or the parents'). Without one: every pupil route that suits ``band``
+        (all pupil routes, in the default words, if no band is set).
         """
         band = questionnaire.band if questionnaire is not None and questionnaire.band else band
         if questionnaire is not None:
@@ -95,7 +96,25 @@ class ContentLibrary:
             chosen = [self.routes[r] for r in ids if r in self.routes]
         else:
             chosen = [r for r in self.routes.values() if Audience.PUPILS in r.audience]
-        return [r for r in chosen if band is None or r.min_age is None or r.min_age <= band.oldest]
+        parents = questionnaire is not None and questionnaire.audience == Audience.PARENTS
+        key = band.value if band else ("parents" if parents else None)
+        return [r.worded_for(key) for r in chosen if r.suits(band)]
+
+    def routes_for_signer(self, who: Audience, band: AgeBand | None = None) -> list[HelpRoute]:
+        """The help cards for someone signing an agreement: the cards of ``who``.
+
+        A pupil gets their band's cards in their band's words (its questionnaire's, or
+        every pupil card that suits the band); a parent or staff member gets the
+        adults' cards (for parents: the parents' questionnaire's, if there is one) in
+        the adults' words, never a child's.
+        """
+        if who == Audience.PUPILS:
+            return self.routes_for(self.for_band(band) if band else None, band)
+        if who == Audience.PARENTS and (q := self.for_parents()) is not None:
+            return self.routes_for(q)
+        first = [self.routes["school"]] if "school" in self.routes else []
+        rest = [r for r in self.routes.values() if who in r.audience and r not in first]
+        return [r.worded_for(who.value) for r in first + rest]
 
     def unavailable_for(self, band: AgeBand | None) -> list[ContentProblem]:
         """Why a questionnaire for ``band`` (``None`` = parents) is set aside, if it is."""
@@ -124,6 +143,9 @@ def check_content(
     routes = _load_routes(routes_src, problems) if routes_src else None
     if routes is not None and school is not None:
         routes["school"] = school.own_help_route()
+        school_src, _ = _read(folder, SCHOOL_FILE)
+        if school_src is not None:
+            problems += route_wording_problems(routes["school"], school_src, ["own_route"])
 
     strings_name = f"{STRINGS_DIR}/{language}.yaml"
     strings = _load_one(folder, strings_name, StringTable, problems)
@@ -274,6 +296,7 @@ def _load_routes(src: Source, problems: list[ContentProblem]) -> dict[str, HelpR
                 )
             )
             continue
+        problems.extend(route_wording_problems(route, src, ["routes", i]))
         if route.check_before_use:
             problems.append(
                 ContentProblem(
