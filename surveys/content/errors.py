@@ -47,6 +47,7 @@ class Code(enum.StrEnum):
     MISSING_RIGHTS = "missing-rights"
     MISSING_HELP_LINE = "missing-help-line"
     STEERING_PICTURE = "steering-picture"
+    TEXT_READ_AS_MATHS = "text-read-as-maths"
 
 
 @dataclass(frozen=True)
