@@ -3,6 +3,10 @@
 Colour-blind-safe (Okabe–Ito) colours, a different marker and dash per band,
 plain-English titles, n in the legend, and hidden figures drawn as gaps with a
 note — never as zero. Each chart carries a short alt text.
+
+Every text a school wrote (question text, band and term labels) is drawn with
+``parse_math=False``: matplotlib would otherwise read ``$…$`` in a question as
+maths, and stop the whole export on a stray ``$5 or $10``.
 """
 
 from __future__ import annotations
@@ -78,13 +82,17 @@ def draw_trend(ax: Axes, title: str, lines: list[Line], periods: list[Period]) -
         )  # fmt: skip
     ax.set_ylim(0, 100)
     ax.set_ylabel("% giving the safer answer")
-    ax.set_xticks(range(len(periods)), [p.label for p in periods], rotation=45, ha="right")
+    ax.set_xticks(
+        range(len(periods)), [p.label for p in periods], rotation=45, ha="right", parse_math=False
+    )
     ax.set_xlim(-0.5, max(len(periods) - 0.5, 0.5))
     ax.grid(axis="y", color="#DDDDDD")
-    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left", parse_math=False)
     ax.spines[["top", "right"]].set_visible(False)
     if lines:
-        ax.legend(loc="lower left", fontsize=9, frameon=False, ncols=2)
+        legend = ax.legend(loc="lower left", fontsize=9, frameon=False, ncols=2)
+        for text in legend.get_texts():
+            text.set_parse_math(False)
     return hidden
 
 
@@ -131,11 +139,11 @@ def draw_bars(ax: Axes, title: str, bars: list[Bar]) -> None:
             continue
         ax.bar(i, pct, color=COLOURS[i % 7], hatch=["", "//", "..", "xx", "\\\\", "++"][i % 6])
         ax.text(i, pct + 1.5, f"{pct:.0f}%\n(n = {n})", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(range(len(bars)), [b[0] for b in bars])
+    ax.set_xticks(range(len(bars)), [b[0] for b in bars], parse_math=False)
     ax.set_xlim(-0.6, max(len(bars) - 0.4, 0.6))
     ax.set_ylim(0, 115)
     ax.set_ylabel("% giving the safer answer")
-    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=13, loc="left", parse_math=False)
     ax.spines[["top", "right"]].set_visible(False)
 
 

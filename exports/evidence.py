@@ -82,13 +82,16 @@ def aup_lines(aup: AupCoverage, threshold: int) -> list[str]:
 
 def _text_page(pdf: PdfPages, title: str, paragraphs: list[str], *, size: float = 11) -> None:
     fig = Figure(figsize=A4)
-    fig.text(0.08, 0.93, title, fontsize=20, weight="bold", color=INK, va="top")
+    # parse_math=False: a school's "$" is a dollar, not maths (see exports/charts.py).
+    fig.text(0.08, 0.93, title, fontsize=20, weight="bold", color=INK, va="top", parse_math=False)
     y = 0.87
     for para in paragraphs:
         wrapped = textwrap.fill(
             para, width=int(82 * 11 / size), subsequent_indent="  " if para.startswith("• ") else ""
         )
-        fig.text(0.08, y, wrapped, fontsize=size, color=INK, va="top", linespacing=1.5)
+        fig.text(
+            0.08, y, wrapped, fontsize=size, color=INK, va="top", linespacing=1.5, parse_math=False
+        )
         y -= 0.028 * (wrapped.count("\n") + 1) * size / 11 + 0.02
     pdf.savefig(fig)  # type: ignore[no-untyped-call]
 
@@ -99,8 +102,9 @@ def _chart_page(pdf: PdfPages, report: Report, section: Section, *, bars: bool) 
     head = fig.add_subplot(grid[0])
     head.axis("off")
     title = textwrap.fill(section.title, 62)
-    head.text(0, 1.1, title, fontsize=15, weight="bold", color=INK, va="top")
-    head.text(0, 0.35, textwrap.fill(section.sentence, 88), fontsize=10, color=INK, va="top")
+    head.text(0, 1.1, title, fontsize=15, weight="bold", color=INK, va="top", parse_math=False)
+    sentence = textwrap.fill(section.sentence, 88)
+    head.text(0, 0.35, sentence, fontsize=10, color=INK, va="top", parse_math=False)
     hidden = draw_trend(fig.add_subplot(grid[1]), "By term", section.lines, report.periods)
     if bars and report.periods:
         latest = report.periods[-1]

@@ -139,18 +139,44 @@ class ClassListError(ValueError):
     """The class list CSV cannot be read; the message says how to fix it."""
 
 
+#: A whole school's list is well under 1 MB; a bigger file is not a class list.
+MAX_CLASS_LIST_BYTES = 5 * 1024 * 1024
+#: The longest name or class kept (longer is a wrong column or a pasted document).
+MAX_FIELD = 200
+
+
 def read_class_list(path: Path) -> list[tuple[str, str]]:
-    """(name, class) pairs from a CSV with ``name`` and ``class`` columns (any case)."""
+    """(name, class) pairs from a CSV with ``name`` and ``class`` columns (any case).
+
+    Raises:
+        ClassListError: the file cannot be read, is too big, or a row is wrong; the
+            message names the file, the row and the fix.
+    """
     try:
+        if Path(path).stat().st_size > MAX_CLASS_LIST_BYTES:
+            raise ClassListError(
+                f"{path}: larger than {MAX_CLASS_LIST_BYTES // 2**20} MB, which no class list "
+                "is; export just the name and class columns from the school's system"
+            )
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ClassListError(f"{path}: cannot read it ({exc}); save it as CSV (UTF-8)") from None
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _pupils(path, reader)
+    except csv.Error as exc:  # a field over csv's own limit (128 KB), a stray quote, …
+        raise ClassListError(
+            f"{path}, row {reader.line_num + 1}: not readable as CSV ({exc}); "
+            "save the list again as CSV (UTF-8) with just name and class columns"
+        ) from None
+
+
+def _pupils(path: Path, reader: csv.DictReader[str]) -> list[tuple[str, str]]:
     fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
     if "name" not in fields or "class" not in fields:
+        found = ", ".join(f[:40] for f in reader.fieldnames or []) or "nothing"
         raise ClassListError(
-            f"{path}: the first row must name the columns `name` and `class` "
-            f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})"
+            f"{path}: the first row must name the columns `name` and `class` (found: {found})"
         )
     pupils = []
     for line, row in enumerate(reader, start=2):
@@ -160,6 +186,11 @@ def read_class_list(path: Path) -> list[tuple[str, str]]:
             continue
         if not name or not cls:
             raise ClassListError(f"{path}, row {line}: needs both a name and a class")
+        if len(name) > MAX_FIELD or len(cls) > MAX_FIELD:
+            raise ClassListError(
+                f"{path}, row {line}: a name or class longer than {MAX_FIELD} characters; "
+                "check that row holds a pupil's name and class, nothing else"
+            )
         pupils.append((name, cls))
     return pupils
 

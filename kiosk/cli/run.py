@@ -20,6 +20,7 @@ from surveys.content.library import check_content, load_content
 from surveys.keys import KeyProblem, parse_public_key
 from surveys.requests.store import RequestStore
 from surveys.sealed import demo_public_key
+from surveys.storage.disk import DataFolderUnwritable, check_writable, why_not_saved
 from surveys.storage.files import StoreBusy
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore, live_count
@@ -62,11 +63,15 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         )
         return 1
     try:
+        check_writable(Path(args.data))  # now, not when the first pupil taps Finish
         store = ResponseStore(Path(args.data))
         signatures = SignatureStore(Path(args.data))
         requests = RequestStore(Path(args.data))
-    except StoreBusy as exc:
+    except (StoreBusy, DataFolderUnwritable) as exc:
         print(f"esafety kiosk: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"esafety kiosk: {why_not_saved(exc, Path(args.data))}", file=sys.stderr)
         return 1
     if args.desktop:
         print(

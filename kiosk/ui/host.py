@@ -103,6 +103,8 @@ class StaffView:
     #: The school network is served over plain HTTP (``--insecure-lan``).
     insecure_lan: bool
     sync: SyncView
+    #: Why the last save on this kiosk failed (a full disk, …), "" if saves work.
+    save_problem: str = ""
 
 
 class Host(Protocol):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from surveys.requests.model import HelpRequest
 from surveys.requests.sealing import seal_request
 from surveys.requests.store import RequestStore
 from surveys.sealed import demo_public_key, seal_response
+from surveys.storage.disk import why_not_saved
 from surveys.storage.responses import ResponseStore, live_count
 from surveys.storage.settings import KioskSettings, PinGuard, PinHash, load_settings, save_settings
 from surveys.storage.texts import keep_texts
@@ -71,6 +74,9 @@ class KioskServices:
     agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
     pins: PinGuard = field(default_factory=PinGuard)
+    #: Why the last save failed, for the staff screen ("" once a save works again):
+    #: the pupil is only told, calmly, to tell a teacher.
+    save_problem: str = field(default="", init=False)
     _settings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -205,7 +211,8 @@ class KioskServices:
         if self.signatures is None or key is None:
             raise RuntimeError("no school public key: signatures cannot be collected")
         sealed = seal_signature(signature, key)
-        self.signatures.save(sealed)
+        with self._saving():
+            self.signatures.save(sealed)
 
     def signature_count(self) -> int:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
@@ -223,7 +230,8 @@ class KioskServices:
         key = self.public_key()
         if self.requests is None or key is None:
             raise RuntimeError("no school public key: requests cannot be passed on")
-        self.requests.save(seal_request(request, key))
+        with self._saving():
+            self.requests.save(seal_request(request, key))
 
     def request_count(self) -> int:
         """Requests waiting here to be sent to the lead, exactly (counted, never opened).
@@ -275,8 +283,26 @@ class KioskServices:
         return seal_response(response, self.answers_key()[0])
 
     def save_response(self, record: SealedResponse) -> None:
-        """Store a sealed response durably. Blocking: call off the UI loop."""
-        self.store.save(record)
+        """Store a sealed response durably. Blocking: call off the UI loop.
+
+        Raises:
+            OSError: the disk refused (full, read-only, not ours); nothing was
+                damaged, :attr:`save_problem` says why, and the same record may
+                be saved again.
+        """
+        with self._saving():
+            self.store.save(record)
+
+    @contextmanager
+    def _saving(self) -> Iterator[None]:
+        """Note in :attr:`save_problem` why the disk refused a save, or that it works again."""
+        try:
+            yield
+        except OSError as exc:
+            self.save_problem = why_not_saved(exc, self.data_dir)
+            log.error("a save failed: %s", self.save_problem)
+            raise
+        self.save_problem = ""
 
     def waiting(self) -> tuple[int, int]:
         """(responses, signed agreements) waiting for the hub; responses to the nearest 10.

@@ -169,6 +169,7 @@ class StaffDesk(Host):
             address=sv.address,
             tls_fingerprint=sv.tls_fingerprint,
             insecure_lan=sv.insecure_lan,
+            save_problem=sv.save_problem,
             sync=SyncView(
                 paired=sv.sync.paired,
                 hub_url=sync.hub_url,

@@ -49,6 +49,7 @@ class Code(enum.StrEnum):
     STEERING_PICTURE = "steering-picture"
     UNKNOWN_WORDING_KEY = "unknown-wording-key"
     MISSING_CHILD_WORDING = "missing-child-wording"
+    TEXT_READ_AS_MATHS = "text-read-as-maths"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from surveys.agreements.aup import Aup
 from surveys.content.aups import load_aups
+from surveys.content.charttext import chart_text_problems
 from surveys.content.checks import check_strings, cross_check, route_wording_problems
 from surveys.content.errors import Code, ContentError, ContentProblem, Severity, Unavailable
 from surveys.content.source import Source, load_yaml, validate
@@ -178,6 +179,7 @@ def check_content(
             q, found = validate(Questionnaire, src)
         if q is not None and src is not None:
             found = cross_check(q, src, routes, questionnaires, taken_bands)
+            found += chart_text_problems(q, src)
         problems += found
         if q is None or any(p.severity == Severity.ERROR for p in found):
             band_key = _declared_band(src.data if src else {}, path.stem)

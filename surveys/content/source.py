@@ -8,9 +8,11 @@ pydantic's errors into the catalogue's problems (see :mod:`surveys.content.error
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,8 +25,17 @@ __all__ = ["Source", "load_yaml", "validate"]
 
 M = TypeVar("M", bound=BaseModel)
 
+#: Deeper than any content file needs (a questionnaire is 4 levels deep). PyYAML's
+#: composer recurses once per level, so a file nested thousands deep would end the
+#: check with RecursionError (libyaml's crashes the process): it is refused first.
+MAX_DEPTH = 64
 
-class _Loader(yaml.SafeLoader):
+# libyaml when it is installed (the wheels include it): several times faster on a
+# big file. Nodes still carry their line numbers.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import time
     """YAML 1.2-style booleans: only true/false are booleans.
 
     YAML 1.1 reads a bare ``yes``, ``no``, ``on`` or ``off`` as a boolean, so an
@@ -51,13 +62,27 @@ class Source:
     name: str
     data: Any
     root: yaml.Node | None
+    #: Each mapping node's values by key, made the first time a problem asks for a
+    #: line in it: with one scan per problem, a file with thousands of problems
+    #: took minutes (the time grew with the square of their number).
+    _keys: dict[int, dict[Any, yaml.Node]] = field(default_factory=dict, repr=False)
+
+    def _value_of(self, node: yaml.MappingNode, key: int | str) -> yaml.Node | None:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    index.setdefault(k.value, v)
+            self._keys[id(node)] = index
+        return index.get(key)
 
     def line_of(self, loc: Sequence[int | str]) -> int | None:
         node = self.root
         line = node.start_mark.line + 1 if node else None
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if k.value == part), None)
+                node = self._value_of(node, part)
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 node = node.value[part] if part < len(node.value) else None
             else:
@@ -103,8 +128,8 @@ def load_yaml(path: Path, name: str) -> tuple[Source | None, list[ContentProblem
             )
         ]
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        too_deep = _too_deep(text)
+        root, data = _compose_and_load(text) if too_deep is None else (None, None)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [
@@ -115,6 +140,17 @@ def load_yaml(path: Path, name: str) -> tuple[Source | None, list[ContentProblem
                 f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
                 "check indentation (spaces, not tabs) and that text containing ':' is in quotes",
                 line=mark.line + 1 if mark else None,
+            )
+        ]
+    if too_deep is not None:
+        return None, [
+            ContentProblem(
+                Code.YAML_SYNTAX,
+                name,
+                "",
+                f"lists or fields are nested more than {MAX_DEPTH} deep",
+                "compare it with a shipped file of the same kind: content is a few levels deep",
+                line=too_deep,
             )
         ]
     if not isinstance(data, dict):
@@ -128,6 +164,52 @@ def load_yaml(path: Path, name: str) -> tuple[Source | None, list[ContentProblem
             )
         ]
     return Source(name, data, root), []
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where ``text`` first nests deeper than :data:`MAX_DEPTH`, if it does.
+
+    Reads parser events, which keep no call stack, so any depth is safe to scan.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return mark.line + 1 if mark is not None else 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while a file's nodes and data are built.
+
+    Each of its passes looks at every object still alive, and a big file makes
+    hundreds of thousands (none in cycles), so the time grew faster than the
+    file: 10 times the lines took 18 times as long. Reference counting still
+    frees everything as usual.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data, from one parse of ``text``."""
+    loader = _Loader(text)
+    try:
+        with _no_cycle_collection():
+            root = loader.get_single_node()
+            return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def _fix_for(err: Any) -> str:
@@ -159,20 +241,27 @@ def _fix_for(err: Any) -> str:
 
 def validate(model: type[M], src: Source) -> tuple[M | None, list[ContentProblem]]:
     try:
-        return model.model_validate(src.data), []
+        with _no_cycle_collection():
+            return model.model_validate(src.data), []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = list(err["loc"])
-            message = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(
-                ContentProblem(
-                    Code.SCHEMA,
-                    src.name,
-                    src.describe(loc),
-                    message,
-                    _fix_for(err) if err["type"] != "value_error" else "see the message",
-                    line=src.line_of(loc),
-                )
+        with _no_cycle_collection():
+            return None, _problems_of(exc, src)
+
+
+def _problems_of(exc: ValidationError, src: Source) -> list[ContentProblem]:
+    """Pydantic's errors as the catalogue's problems, each with its entry in words and line."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append(
+            ContentProblem(
+                Code.SCHEMA,
+                src.name,
+                src.describe(loc),
+                message,
+                _fix_for(err) if err["type"] != "value_error" else "see the message",
+                line=src.line_of(loc),
             )
-        return None, problems
+        )
+    return problems

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from surveys.agreements.sealing import SealedSignature
 from surveys.keys import fingerprint
@@ -144,11 +145,17 @@ def read_bundle(data: bytes, secret_for: Callable[[str], bytes | None]) -> Bundl
     rest = data[len(MAGIC) :]
     line_end = rest.find(b"\n")
     try:
-        header = json.loads(rest[:line_end])
-        kiosk_id, length, mac = str(header["kiosk_id"]), int(header["length"]), str(header["mac"])
+        if line_end < 0:
+            raise ValueError("no end to the header line")
+        header = _json_object(rest[:line_end])
+        kiosk_id, length, mac = header["kiosk_id"], header["length"], header["mac"]
+        if not isinstance(length, int) or length < 0:
+            raise ValueError("length")
+        if not isinstance(kiosk_id, str) or not isinstance(mac, str):
+            raise ValueError("kiosk_id")
         if not valid_kiosk_id(kiosk_id) or not is_hex_mac(mac):
             raise ValueError(kiosk_id)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError):
         raise BundleRefused("the bundle's header is damaged; make the bundle again") from None
     body = rest[line_end + 1 :]
     if len(body) != length:
@@ -169,20 +176,45 @@ def read_bundle(data: bytes, secret_for: Callable[[str], bytes | None]) -> Bundl
     return parse_body(kiosk_id, body)
 
 
+def _json_object(data: bytes) -> dict[str, Any]:
+    """A JSON object from UTF-8 ``data``; ValueError for anything else.
+
+    pydantic's own JSON reader, not :func:`json.loads`: that one also reads UTF-16
+    and UTF-32 (which the hub cannot keep in its journal), lone surrogates, NaN,
+    and recurses once per level (a body nested 100,000 deep ended the import with
+    RecursionError). This one takes UTF-8 only and stops at 200 levels with a
+    ValueError; a bundle is 5 deep.
+    """
+    doc = from_json(data, allow_inf_nan=False)
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    return doc
+
+
+def _records(doc: dict[str, Any], name: str, default: list[Any] | None = None) -> list[Any]:
+    """The list of records called ``name``; TypeError if it is something else."""
+    records = doc[name] if default is None else doc.get(name, default)
+    if not isinstance(records, list):
+        raise TypeError(name)
+    return records
+
+
 def parse_body(kiosk_id: str, body: bytes) -> Bundle:
     """Parse an authenticated body; its records must all be this kiosk's."""
     try:
-        doc: Any = json.loads(body)
-        manifest = doc["manifest"]
+        doc = _json_object(body)
+        manifest, counts = doc["manifest"], doc["manifest"]["counts"]
+        if not isinstance(counts, dict):
+            raise TypeError("counts")
         if manifest["format"] != FORMAT:
             raise BundleRefused(
-                f"bundle format {manifest['format']} is not known here; update this computer"
+                f"bundle format {str(manifest['format'])[:20]} is not known here; "
+                "update this computer"
             )
-        responses = [SealedResponse.model_validate(r) for r in doc["responses"]]
-        signatures = [SealedSignature.model_validate(s) for s in doc["signatures"]]
-        requests = [SealedRequest.model_validate(h) for h in doc.get("requests", [])]
-        texts = [Questionnaire.model_validate(q) for q in doc["questionnaire_texts"]]
-        counts = manifest["counts"]
+        responses = [SealedResponse.model_validate(r) for r in _records(doc, "responses")]
+        signatures = [SealedSignature.model_validate(s) for s in _records(doc, "signatures")]
+        requests = [SealedRequest.model_validate(h) for h in _records(doc, "requests", [])]
+        texts = [Questionnaire.model_validate(q) for q in _records(doc, "questionnaire_texts")]
     except (ValueError, KeyError, TypeError, ValidationError) as exc:
         if isinstance(exc, BundleRefused):
             raise

@@ -70,3 +70,15 @@ def test_a_hidden_bar_is_a_c_not_a_zero():
     assert any(t.get_text() == "c" for t in ax.texts)
     assert "1 hidden" in chart.alt
     chart.figure.clear()
+
+
+def test_dollars_in_a_schools_words_are_drawn_as_dollars_not_read_as_maths():
+    # Pins issue 12 item 6: question text with "$…$" stopped the export (mathtext).
+    title = r"Spent $5 or $10 on a game? Seen $\frac{a}{$ or $x^$ online?"
+    line = Line(r"Ages $7^$–11", "7-11", tuple(Point(p, 50.0, 40) for p in PERIODS))
+    trend = trend_chart("t", title, [line], PERIODS)
+    bars = bar_chart("b", title, [(r"Ages $\sqrt{$", 62.0, 40)])
+    for chart in (trend, bars):
+        assert chart.png().startswith(b"\x89PNG")
+        assert chart.figure.axes[0].get_title(loc="left").replace("\n", " ") == title
+        chart.figure.clear()

@@ -243,6 +243,10 @@ def _problems(s: Host, view: StaffView) -> list[ft.Control]:
                 border_radius=12,
             )
         )
+    if view.save_problem:
+        out.append(
+            body_text(s.t("staff_save_failed", why=view.save_problem), size=18, color=PALETTE.warn)
+        )
     if view.warnings:
         out.append(
             body_text(s.t("staff_warnings", count=view.warnings), size=18, color=PALETTE.muted)
