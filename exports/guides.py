@@ -145,8 +145,8 @@ def teacher_guide(library: ContentLibrary) -> str:
 it a secret, and tell our Designated Safeguarding Lead, <b>{escape(dsl.name)}</b>
 ({escape(dsl.where)}), the same day.{deputy} If a child is in danger now, call 999.</p>
 <h2>Before: what to say first</h2>
-<p>The survey is anonymous: it asks no names, and nobody sees one child's answers, you
-included. Read out their group's words (they are also on the screen):</p>
+<p>The survey is anonymous: it asks no names, and nobody (not even you) sees one child's
+answers. Read out their group's words (they are also on the screen):</p>
 <table><tr><th>Who</th><th>Read out</th></tr>{rows}</table>
 <p>For ages 4–7 you may read the questions aloud; don't suggest an answer.</p>
 <div class="cols"><div>
@@ -155,6 +155,8 @@ included. Read out their group's words (they are also on the screen):</p>
 <li><b>Stop.</b> They can tap “I want to stop” at any time: nothing they answered is kept.</li>
 <li><b>Comfort.</b> Stay with them, somewhere a little quieter; no need to ask why.</li>
 <li><b>Help cards.</b> Tap Help (top right) to show who they can talk to.</li>
+<li><b>Asking for an adult.</b> “I'd like to talk to someone” (on every screen) sends
+{escape(dsl.name)} a request, with their name only if they give it.</li>
 <li>If you are worried about them, tell {escape(dsl.name)} today.</li>
 </ul></div><div>
 <h2>During: a child tells you something</h2>
