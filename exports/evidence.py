@@ -18,7 +18,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from exports.charts import GAP_NOTE, draw_bars, draw_trend
-from exports.report import Report, Section, band_sizes, latest_bars, rounded
+from exports.report import Report, Section, band_sizes, late_lines, latest_bars, rounded
 
 __all__ = ["AupCoverage", "aup_lines", "method_note", "write_evidence_pack"]
 
@@ -42,17 +42,17 @@ METHOD = (
 )
 RELEASE = (
     "Answers are shown only for terms that have ended ({open} and later are left out). Once "
-    "published, a figure is kept in a release ledger, and a later pack changes it only when "
-    "the change is itself large enough to show (every figure up by at least the threshold), "
-    "so that two packs cannot be compared to find what one pupil answered. {held}"
+    "published, a term's figures are kept in a release ledger and never change: answers that "
+    "arrive later are counted apart, so that two packs cannot be compared to find what one "
+    "pupil answered. {held}"
 )
 
 
 def method_note(report: Report) -> list[str]:
     """The method note's paragraphs: how answers were collected, hidden and released."""
     held = (
-        f"{report.release.held} table rows here are as first published: answers that came in "
-        "later are too few to show (marked as_published_before in the tables)."
+        f"{report.release.held} table rows here are as first published (marked "
+        "as_published_before in the tables). " + " ".join(late_lines(report))
         if report.release.held
         else "No figure here is held as first published."
     )

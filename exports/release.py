@@ -13,18 +13,16 @@ answers. So every answer figure goes through this module after suppression:
    nothing that was not published. Rows go in *units* — one wording of a
    question, in one term and band, with its year-group rows — because the
    year-group rows add up to the band's row and must move together.
-3. **Frozen unless the change itself passes.** When a later export recomputes a
-   unit that is in the ledger, the new figures replace the old only when the
-   same figures are hidden as before, and in every row that changed each
-   published figure (each count, the total, the favourable count and the rest
-   behind a %) went *up* by at least the threshold, as did the hidden cells of
-   each published sum taken together. A figure that stayed the same in a row
-   that changed is a zero, and zero is too small to publish: "none of the late
-   pupils said yes" gives their answers away. Otherwise the unit stands as
-   published before (:class:`HeldRow`, ``as_published_before`` in the tables),
-   or hidden whole if it was published under a lower threshold than asked now.
-   A release that shows only figures the ledger holds, unchanged (the same
-   answers under a raised threshold), is shown as it is and not recorded.
+3. **Frozen.** A unit in the ledger is shown exactly as it was published, for
+   ever (:class:`HeldRow`, ``as_published_before`` in the tables), or hidden
+   whole if it was published under a lower threshold than asked now. Answers
+   that reach the lead after a term was published are not added to it: any
+   change at all would let someone who added records with answers of their
+   own choosing (a technician with the kiosk, a teacher at a tablet) subtract
+   them and read what was left — the late pupil's answers. How many arrived
+   late is said, to the nearest 10 (:attr:`Release.late`). A release that shows
+   only figures the ledger holds, unchanged (the same answers under a raised
+   threshold), is shown as it is and not recorded.
 4. **Recorded before it is shown.** :func:`prepare_release` moves nothing.
    :meth:`Release.record` writes the new and changed units to the ledger;
    :func:`exports.export.write_export` calls it before it writes a single file.
@@ -212,13 +210,16 @@ class Release:
     """What may be shown now, and what the ledger must record before it is."""
 
     rows: list[Row]
-    #: Rows shown as published before (their change since is too small to publish).
+    #: Rows shown as published before (a published term never changes).
     held: int
     #: The first term not published: the current one.
     open_from: Period
     ledger: Ledger
-    #: Units published for the first time, or changed: the ledger's new entries.
+    #: Units published for the first time: the ledger's new entries.
     entries: dict[UnitKey, dict[str, Published]] = field(default_factory=dict)
+    #: (academic year, term, band) -> responses that came in after it was published (exact;
+    #: say it to the nearest 10). They are in no figure.
+    late: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     def record(self) -> None:
         """Write this release's new and changed units into the ledger (before showing them).
@@ -274,6 +275,7 @@ def prepare_release(
             units.setdefault(unit_of(r), []).append(r)
     shown: list[Row] = []
     entries: dict[UnitKey, dict[str, Published]] = {}
+    late: dict[tuple[str, str, str], int] = {}
     held = 0
     for key, fresh in units.items():
         now = {r.year_group: Published.of(r) for r in fresh}
@@ -286,17 +288,19 @@ def prepare_release(
                 if band_row is not None and band_row.total is not None:
                     entries[key] = now
             continue
+        band_now, band_before = now.get(ALL_YEARS), before.get(ALL_YEARS)
+        if band_now is not None and band_before is not None:
+            came = _fresh_total(fresh) - (band_before.total or 0)
+            if band_before.total is not None and came > 0:
+                late[key[3:]] = max(late.get(key[3:], 0), came)
         if _within(now, before):
             shown += fresh
-        elif not ledger_only and _change_passes(now, before, fresh[0].question):
-            shown += fresh
-            entries[key] = now
         else:
             again = _as_before(before, fresh)
             held += sum(isinstance(r, HeldRow) for r in again)
             shown += again
     shown.sort(key=lambda r: (r.question.series, r.band, r.period, r.year_group))
-    return Release(shown, held, open_from, ledger, entries)
+    return Release(shown, held, open_from, ledger, entries, late)
 
 
 def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
@@ -319,33 +323,9 @@ def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
     return True
 
 
-def _change_passes(
-    now: dict[str, Published], before: dict[str, Published], info: QuestionInfo
-) -> bool:
-    """May ``now`` replace ``before``: is the difference between them safe to publish?"""
-    if now.keys() != before.keys():
-        return False
-    for yg, new in now.items():
-        old = before[yg]
-        if new.figures == old.figures:
-            continue  # no pupil added to this row
-        if new.pattern != old.pattern or new.total is None or old.total is None:
-            return False
-        t = max(new.threshold, old.threshold)
-        moved = {k: c - (old.counts[k] or 0) for k, c in new.counts.items() if c is not None}
-        if any(d < t for d in moved.values()):
-            return False
-        keys = list(new.counts)
-        sums = [(keys, new.total - old.total)]
-        if new.favourable is not None and old.favourable is not None:
-            fav = [k for k in keys if k in info.favourable]
-            gain = new.favourable - old.favourable
-            sums += [(fav, gain), ([k for k in keys if k not in fav], new.total - old.total - gain)]
-        for members, gain in sums:
-            hidden_gain = gain - sum(moved.get(k, 0) for k in members)
-            if gain < t or (any(k not in moved for k in members) and hidden_gain < t):
-                return False
-    return True
+def _fresh_total(fresh: list[Row]) -> int:
+    """The band row's total as counted now (every response to the question, skips too)."""
+    return next((r.total for r in fresh if r.year_group == ALL_YEARS), 0)
 
 
 def _as_before(before: dict[str, Published], fresh: list[Row]) -> list[Row]:

@@ -38,6 +38,7 @@ __all__ = [
     "Section",
     "band_sizes",
     "build_report",
+    "late_lines",
     "latest_bars",
     "load_rows",
     "rounded",
@@ -214,6 +215,18 @@ def rounded(n: int) -> str:
     totals to recover a term that was hidden for being small.
     """
     return f"about {round(n, -1):,}" if n >= 10 else "fewer than 10"
+
+
+def late_lines(report: Report) -> list[str]:
+    """One sentence per term and band that answers reached after it was published."""
+    lines = []
+    for (year, term, band), n in sorted(report.release.late.items()):
+        who = "parents" if band == "parents" else f"ages {band}"
+        lines.append(
+            f"{rounded(n).capitalize()} responses ({who}) arrived after {year} {term} was "
+            "published and are not in its figures: a published term never changes."
+        )
+    return lines
 
 
 def band_sizes(report: Report) -> list[tuple[str, str]]:

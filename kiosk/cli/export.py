@@ -22,7 +22,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from exports.export import write_export
-    from exports.report import build_report
+    from exports.report import build_report, late_lines
     from exports.suppress import MIN_NORMAL, MIN_SENSITIVE, Thresholds
     from surveys.content.errors import ContentError
     from surveys.content.library import load_content
@@ -93,9 +93,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"Answers from {report.release.open_from.label} on are left out until that term ends.")
     if report.release.held:
         print(
-            f"{report.release.held} rows are as first published: the answers that came in "
-            "since are too few to show without giving someone's away (as_published_before)."
+            f"{report.release.held} rows are as first published (as_published_before): "
+            "a published term never changes."
         )
+    for line in late_lines(report):
+        print(line)
     print(f"Evidence pack: {out / 'evidence-pack.pdf'}")
     return 0
 
