@@ -169,7 +169,8 @@ def test_every_file_and_folder_the_commands_write_is_its_owners_alone(tmp_path):
 
     port = free_port()
     proc = subprocess.Popen(
-        [EXE, "hub", "--data", str(hub), "--host", "127.0.0.1", "--port", str(port)],
+        [EXE, "hub", "--data", str(hub), "--host", "127.0.0.1", "--port", str(port),
+         "--public-key", str(keys / "school-public-key.txt")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=usual_umask,
     )  # fmt: skip
     try:
@@ -195,6 +196,7 @@ def test_every_file_and_folder_the_commands_write_is_its_owners_alone(tmp_path):
         "keys/school-private-key.json", "keys/school-public-key.png", "kiosk/kiosk.json",
         "kiosk/.writer.lock", "kiosk/.signatures.lock", "kiosk/sync/state.json",
         "hub/hub/kiosks.json", "hub/hub/sync-log.jsonl", "hub/hub/pairing.png",
+        "hub/hub/school-public-key.txt",
         "usb/hall.bundle", "out/register.csv", "out/register.html",
         "out/export/evidence-pack.pdf", "out/export/tables/answers.csv",
     ):  # fmt: skip

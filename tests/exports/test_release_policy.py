@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from exports.aggregate import ALL_YEARS, Period, Row
+from exports.aggregate import Period, Row
 from exports.export import write_export
 from exports.release import HeldRow, ReleaseError
 from exports.report import build_report, late_lines
 from exports.suppress import Thresholds
 from surveys.model import Questionnaire, Term
 from surveys.storage.layout import DataFolder
-from tests.exports.release_data import balanced, changes, figures, key, recovered, save, table
+from tests.exports.release_data import balanced, changes, figures, key, save, table
 
 TODAY = dt.date(2026, 2, 2)  # spring 2025/26
 AUTUMN = Period(2025, 0)

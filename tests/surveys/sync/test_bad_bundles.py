@@ -9,6 +9,7 @@ sealed with a paired kiosk's real secret so that it gets past the seal to the pa
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import json
 from collections.abc import Iterator
@@ -62,7 +63,11 @@ class PairedHub:
         counter = str(next(self.counter))
         mac = mac_of(self.secret, counter.encode() + b"\n" + body, b"push")
         sent = {"x-esafety-kiosk": KIOSK, "x-esafety-counter": counter, "x-esafety-mac": mac}
-        return anyio.run(post, self.app, "/push", body, {**sent, **headers})
+        # In a thread of its own: in a full run, the browser tests' Playwright keeps an
+        # event loop running in the main thread, and anyio will not start a second one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            job = pool.submit(anyio.run, post, self.app, "/push", body, {**sent, **headers})
+            return job.result()
 
 
 @pytest.fixture(scope="module")
