@@ -131,5 +131,9 @@ def test_a_data_folder_this_user_may_not_write_is_named_with_the_fix(tmp_path):
     )  # fmt: skip
     if runas and "setpriv" in done.stderr:
         pytest.skip(f"cannot drop root here: {done.stderr.strip()}")
+    if runas and "ModuleNotFoundError" in done.stderr:
+        # A checkout in a private folder (a fresh clone under mkdtemp, 0700) cannot be
+        # read by nobody; the read-only disk test above covers the message then.
+        pytest.skip("user nobody cannot read this checkout's code")
     assert done.returncode != 0
     assert "DataFolderUnwritable" in done.stderr and "may not write to" in done.stderr
