@@ -7,6 +7,10 @@ unchanged; a reworded question starts a new series.
 
     responses --tally--> counts per (questionnaire text, year, term, band, year group)
               --rows---> Row per (series, year, term, band, year group), every answer counted
+
+Opened from a data folder, each group also gets its *cell key* (the sum of its
+records' keys), and :func:`rows_from` perturbs every count with it
+(:mod:`exports.noise`) before the rows add them up.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exports.noise import MASK, perturbation
 from surveys.model import Questionnaire, Strand, Term
-from surveys.sealed import Keys, open_raw
+from surveys.sealed import Keys, open_keyed
 from surveys.storage.responses import ResponseStore
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "rows_from",
     "tally",
     "tally_folder",
+    "tally_keyed",
 ]
 
 SKIPPED = "skipped"  # "I'd rather not say"
@@ -150,54 +156,56 @@ class Row:
 
 #: questionnaire id, content hash, academic year, term, band, year group
 Key = tuple[str, str, str, str, str, str]
+Tallied = dict[Key, Counter[tuple[str, str | None]]]
+#: Per group: the sum of its records' keys, modulo 2**64.
+CellKeys = dict[Key, int]
 
 
-def tally(
-    responses: Iterable[dict[str, Any]], *, since_year: int | None = None
-) -> dict[Key, Counter[tuple[str, str | None]]]:
+def tally(responses: Iterable[dict[str, Any]], *, since_year: int | None = None) -> Tallied:
     """(question id, answer) counts per questionnaire text, term, band and year group.
 
     One ``Counter.update`` per response keeps the inner loop in C: 100,000
     responses take a fraction of a second.
     """
-    out: dict[Key, Counter[tuple[str, str | None]]] = {}
+    return tally_keyed(((r, 0) for r in responses), since_year=since_year)[0]
+
+
+def tally_keyed(
+    pairs: Iterable[tuple[dict[str, Any], int]], *, since_year: int | None = None
+) -> tuple[Tallied, CellKeys]:
+    """:func:`tally` over (response, record key) pairs, with each group's cell key."""
+    out: Tallied = {}
+    cell_keys: CellKeys = {}
     try:
-        _tally_into(out, responses, since_year)
+        for r, record_key in pairs:
+            year = r["academic_year"]
+            if since_year is not None and int(year[:4]) < since_year:
+                continue
+            key = (
+                r["questionnaire_id"],
+                r["content_hash"],
+                year,
+                r["term"],
+                r["band"] or PARENTS,
+                r.get("year_group") or NOT_RECORDED,
+            )
+            counter = out.get(key)
+            if counter is None:
+                counter = out[key] = Counter()
+            counter.update(r["answers"].items())
+            cell_keys[key] = (cell_keys.get(key, 0) + record_key) & MASK
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(
             f"a stored response is damaged ({type(exc).__name__}: {exc}); "
             "restore the data folder from a copy"
         ) from None
-    return out
-
-
-def _tally_into(
-    out: dict[Key, Counter[tuple[str, str | None]]],
-    responses: Iterable[dict[str, Any]],
-    since_year: int | None,
-) -> None:
-    for r in responses:
-        year = r["academic_year"]
-        if since_year is not None and int(year[:4]) < since_year:
-            continue
-        key = (
-            r["questionnaire_id"],
-            r["content_hash"],
-            year,
-            r["term"],
-            r["band"] or PARENTS,
-            r.get("year_group") or NOT_RECORDED,
-        )
-        counter = out.get(key)
-        if counter is None:
-            counter = out[key] = Counter()
-        counter.update(r["answers"].items())
+    return out, cell_keys
 
 
 def tally_folder(
     data: Path, key: Keys, *, since_year: int | None = None, workers: int = 1
-) -> dict[Key, Counter[tuple[str, str | None]]]:
-    """:func:`tally` over a data folder's sealed responses, opened with ``key`` in memory.
+) -> tuple[Tallied, CellKeys]:
+    """:func:`tally_keyed` over a data folder's sealed responses, opened with ``key`` in memory.
 
     ``workers`` processes share the shards; each opens and counts its part, and
     only the small tallies come back (nothing opened touches the disk). Workers
@@ -218,15 +226,16 @@ def tally_folder(
             )
     finally:
         _FORKED_KEY = None
-    merged = parts[0]
-    for part in parts[1:]:
+    merged, cell_keys = parts[0]
+    for part, part_keys in parts[1:]:
         for k, counter in part.items():
             mine = merged.get(k)
             if mine is None:
                 merged[k] = counter
             else:
                 mine.update(counter)
-    return merged
+            cell_keys[k] = (cell_keys.get(k, 0) + part_keys[k]) & MASK
+    return merged, cell_keys
 
 
 _FORKED_KEY: Keys | None = None
@@ -234,51 +243,63 @@ _FORKED_KEY: Keys | None = None
 
 def _tally_forked(
     data: Path, since_year: int | None, index: int, parts: int
-) -> dict[Key, Counter[tuple[str, str | None]]]:
+) -> tuple[Tallied, CellKeys]:
     assert _FORKED_KEY is not None
     return _tally_part(data, _FORKED_KEY, since_year, index, parts)
 
 
 def _tally_part(
     data: Path, key: Keys, since_year: int | None, index: int, parts: int
-) -> dict[Key, Counter[tuple[str, str | None]]]:
+) -> tuple[Tallied, CellKeys]:
     store = ResponseStore(data, writer=False)
     records = store.raw_records(since_year=since_year, part=(index, parts))
-    return tally(open_raw(records, key), since_year=since_year)
+    return tally_keyed(open_keyed(records, key), since_year=since_year)
 
 
 def rows_from(
-    tallied: dict[Key, Counter[tuple[str, str | None]]], texts: dict[str, Questionnaire]
+    tallied: Tallied, texts: dict[str, Questionnaire], *, cell_keys: CellKeys | None = None
 ) -> list[Row]:
     """Band-level rows and year-group rows (which sum to them), every answer present.
 
     Args:
-        tallied: from :func:`tally`.
+        tallied: from :func:`tally` or :func:`tally_keyed`.
         texts: questionnaires by content hash (the current ones and the kept copies).
+        cell_keys: from :func:`tally_keyed`: perturb every count (:mod:`exports.noise`)
+            before adding it in. Without them the counts are exact.
     """
     infos = {h: question_infos(q) for h, q in texts.items()}
     merged: dict[tuple[tuple[str, str, str], Period, str, str], Row] = {}
-    for (questionnaire_id, content_hash, year, term, band, year_group), counter in tallied.items():
+    for group, counter in tallied.items():
+        questionnaire_id, content_hash, year, term, band, year_group = group
         period = Period.of(year, term)
         known = infos.get(content_hash)
         if known is None:
             continue  # no copy of the words: see missing_texts(); never published raw
-        for (qid, choice), n in counter.items():
+        for (qid, choice), _n in counter.items():
             info = known.get(qid)
             if info is None or (choice is not None and choice not in info.counts_keys):
                 raise ValueError(
                     f"a stored response to {questionnaire_id} answers {qid} with {choice!r}, "
                     "which its own questionnaire text does not have: the data folder is damaged"
                 )
+        asked = {qid for qid, _choice in counter}
+        for qid, info in known.items():
+            if qid not in asked:
+                continue
+            counts: dict[str, int] = {}
+            for option, _label in info.options:
+                n = counter.get((qid, None if option == SKIPPED else option), 0)
+                if cell_keys is not None:
+                    n = max(0, n + perturbation(cell_keys[group], (*group, qid, option)))
+                counts[option] = n
             for yg in (ALL_YEARS, year_group):
                 row = merged.get((info.series, period, band, yg))
                 if row is None:
-                    counts = {option: 0 for option, _ in info.options}
                     row = merged[(info.series, period, band, yg)] = Row(
-                        info, period, band, yg, counts
+                        info, period, band, yg, dict.fromkeys(counts, 0)
                     )
-                answer = choice if choice is not None else SKIPPED
-                row.counts[answer] = row.counts.get(answer, 0) + n
+                for option, n in counts.items():
+                    row.counts[option] += n
     # A band with one year group (or none recorded) has a year-group row that
     # only repeats the band's row: leave it out.
     members: Counter[tuple[tuple[str, str, str], Period, str]] = Counter(

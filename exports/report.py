@@ -86,13 +86,17 @@ def load_rows(
     since_year: int | None = None,
     thresholds: Thresholds | None = None,
     workers: int = 1,
+    perturb: bool = True,
 ) -> tuple[list[Row], int, dict[str, int], dict[tuple[str, str], int]]:
-    """Read, count and suppress.
+    """Read, count, perturb (:mod:`exports.noise`) and suppress.
+
+    ``perturb=False`` gives exact counts: for tests of the arithmetic only; never
+    publish them.
 
     Returns (rows, responses read, responses per band, responses left out for want
     of their questionnaire's words).
     """
-    counted = tally_folder(data, key, since_year=since_year, workers=workers)
+    counted, cell_keys = tally_folder(data, key, since_year=since_year, workers=workers)
     by_band: dict[str, int] = {}
     total = 0
     for (_qid, _h, _y, _t, band, _yg), counter in counted.items():
@@ -104,7 +108,7 @@ def load_rows(
         by_band[band] = by_band.get(band, 0) + n
         total += n
     texts = load_texts(data, library.questionnaires.values())
-    rows = suppress(rows_from(counted, texts), thresholds)
+    rows = suppress(rows_from(counted, texts, cell_keys=cell_keys if perturb else None), thresholds)
     return rows, total, by_band, missing_texts(counted, texts)
 
 
@@ -138,6 +142,7 @@ def build_report(
     today: dt.date | None = None,
     ledger: Path | None = None,
     ledger_only: bool = False,
+    perturb: bool = True,
 ) -> Report:
     """Count, suppress and apply the release policy; nothing is written.
 
@@ -145,13 +150,15 @@ def build_report(
         today: terms from the one this falls in onwards are not published.
         ledger: the release ledger (default: the data folder's).
         ledger_only: show only figures the ledger holds (for a view that records nothing).
+        perturb: ``False`` for exact counts (tests of the arithmetic only).
     """
     step = progress or (lambda _s: None)
     t = thresholds or Thresholds()
     step("reading and counting answers")
     rows, total, by_band, missing = load_rows(
-        data, library, key=key, since_year=since_year, thresholds=t, workers=workers
-    )
+        data, library, key=key, since_year=since_year, thresholds=t, workers=workers,
+        perturb=perturb,
+    )  # fmt: skip
     release = prepare_release(
         rows,
         Ledger.load(ledger or DataFolder(data).release_ledger),

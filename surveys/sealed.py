@@ -44,6 +44,7 @@ __all__ = [
     "Keys",
     "demo_key",
     "demo_public_key",
+    "open_keyed",
     "open_raw",
     "open_responses",
     "seal_response",
@@ -94,6 +95,20 @@ def _dumps(response: Response) -> bytes:
 def open_raw(records: Iterable[dict[str, Any]], keys: Keys) -> Iterator[dict[str, Any]]:
     """Open stored records (the plain dicts on disk) to response dicts: the export's fast path.
 
+    See :func:`open_keyed`, which this is without the record keys.
+    """
+    for doc, _key in open_keyed(records, keys):
+        yield doc
+
+
+def open_keyed(
+    records: Iterable[dict[str, Any]], keys: Keys
+) -> Iterator[tuple[dict[str, Any], int]]:
+    """Open stored records to (response dict, record key) pairs.
+
+    The record key (:meth:`SchoolKey.record_key`) comes from the key that opened the
+    record, so it does not depend on which other keys were given.
+
     Each record is opened with the key whose fingerprint it names. Each opened
     response must carry the id, kiosk, year and term its envelope says, so a
     sealed body cannot be moved into another record.
@@ -121,7 +136,7 @@ def open_raw(records: Iterable[dict[str, Any]], keys: Keys) -> Iterator[dict[str
                 "and cannot be opened; nothing was written. Restore that kiosk's responses/ "
                 "folder from a copy, or move the damaged file aside."
             )
-        yield doc
+        yield doc, key.record_key(doc["id"])
 
 
 def open_responses(records: Iterable[SealedResponse], keys: Keys) -> list[Response]:

@@ -34,6 +34,7 @@ from surveys.storage.responses import ResponseStore
 from surveys.storage.settings import KioskSettings, save_settings
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import pairing_text
+from tests.exports.attacker import best_guess, one_release, two_releases
 from tests.exports.release_data import table
 from tests.surveys.sync.fakes import FakeTransport
 
@@ -259,6 +260,24 @@ def left_over(
         if int(count) - int(was) - known[cell] == 1:
             found.add(cell)
     return found
+
+
+def guessed(
+    before: Path | None, after: Path, q: Questionnaire, known: Counter[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The intruder's best guess (:mod:`tests.exports.attacker`) of the one pupil's answers.
+
+    The residual of a band cell is its count in ``after`` less its count in ``before``
+    (if given: fresh noise on both) and less the answers the intruder made (``known``).
+    """
+    old, new = band_counts(before, q.id), band_counts(after, q.id)
+    residuals: dict[tuple[str, str], int | None] = {}
+    for cell, count in new.items():
+        was = old.get(cell, "0")
+        hidden = "c" in (count, was)
+        residuals[cell] = None if hidden else int(count) - int(was) - known[cell]
+    guess = best_guess(residuals, two_releases if before is not None else one_release)
+    return set(guess.items())
 
 
 def answers_of(q: Questionnaire, answers: Answers) -> set[tuple[str, str]]:

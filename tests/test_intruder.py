@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,7 @@ from tests.intruder_helpers import (
     Wiretap,
     answers_of,
     band_counts,
+    guessed,
     ids_in_shards,
     left_over,
     make_kiosk,
@@ -184,14 +186,15 @@ def test_known_answers_padded_into_a_closed_term_leave_it_frozen_and_the_late_pu
     assert not got, f"{len(got)} of the watched pupil's answers recovered: {sorted(got)}"
 
 
-@finding(
-    "F1 known-answer padding without a shell: a teacher with the staff PIN sets a tablet to a "
-    "band few pupils use, answers it 70 times with answers they chose, and once the term "
-    "closes the export's counts minus theirs are the one real pupil's answers"
-)
-def test_a_teacher_who_pads_a_quiet_band_from_the_tablet_recovers_its_one_real_pupil(
+def test_a_teacher_who_pads_a_quiet_band_from_the_tablet_cannot_read_its_one_real_pupil(
     kiosks, hub, library, school, tmp_path
 ):
+    """F1b (fixed by cell-key perturbation): a teacher with the staff PIN sets a tablet to a
+    band few pupils use and answers it 70 times with answers they chose. Once the term
+    closes, the exact counts less theirs were the one real pupil's answers; perturbed
+    counts leave each answer a guess (tests/exports/test_noise.py measures how good:
+    about 4 in 10, and never all of them), so the intruder's best guess is not all of
+    them. (The chance that it is, by luck, is about 0.4 ** 14: one in 400,000 runs.)"""
     k = kiosks()
     k.services.set_audience(AgeBand.AGES_14_18, None)  # the staff screen's button
     q = library.questionnaires["pupils-14-18"]
@@ -205,8 +208,9 @@ def test_a_teacher_who_pads_a_quiet_band_from_the_tablet_recovers_its_one_real_p
     require(on_hub(hub) == 71, "all reached the hub")
     after = publish(hub.root, library, school.key, tmp_path / "after")
     require(band_counts(after, q.id), "the term was published once closed")
-    got = left_over(None, after, q.id, tally(q, padding)) & answers_of(q, watched)
-    assert not got, f"{len(got)} of the one real pupil's answers recovered: {sorted(got)}"
+    mine = answers_of(q, watched)
+    got = guessed(None, after, q, tally(q, padding)) & mine
+    assert len(got) < len(mine), f"every answer guessed: {sorted(got)}"
 
 
 def save_direct(data: Path, q: Questionnaire, pupils, public: bytes, **kw: Any) -> None:
@@ -225,15 +229,16 @@ def published_term(tmp_path: Path, library, school: School) -> tuple[Path, Path,
     return data, publish(data, library, school.key, tmp_path / "before"), q
 
 
-@finding(
-    "F2 the release ledger is trusted as it stands: a technician with the hub laptop who "
-    "deletes releases/ledger.json, or replaces it with a valid empty one, makes the next "
-    "export publish afresh, and its difference from the last one is the late pupil"
-)
 @pytest.mark.parametrize("tamper", ["deleted", "emptied"])
-def test_a_deleted_or_emptied_ledger_lets_the_next_export_give_a_late_pupil_away(
+def test_a_deleted_or_emptied_ledger_publishes_again_with_fresh_noise_not_the_late_pupil(
     published_term, library, school, tmp_path, tamper
 ):
+    """F2 (fixed by cell-key perturbation, for one comparison): a technician with the hub
+    laptop deletes releases/ledger.json, or replaces it with a valid empty one, and the
+    next export publishes the term afresh with a late pupil in it. The difference of the
+    two exports is that pupil's answers plus the difference of two draws of noise: the
+    intruder's best guess is not all of them. What is left: each further deletion and
+    export is one more noisy look (docs/privacy.md)."""
     data, before, q = published_term
     watched = first_answers(q)
     save_direct(data, q, [watched], school.public, year_group="year-4")
@@ -243,18 +248,17 @@ def test_a_deleted_or_emptied_ledger_lets_the_next_export_give_a_late_pupil_away
     else:
         ledger.write_text(json.dumps({"format": 1, "units": []}))
     after = publish(data, library, school.key, tmp_path / "after")
-    got = {(question, a) for _q, question, yg, a in recovered(before, after) if yg == "all"}
-    assert not got & answers_of(q, watched), f"recovered {sorted(got)}"
+    mine = answers_of(q, watched)
+    got = guessed(before, after, q, Counter()) & mine
+    assert len(got) < len(mine), f"every answer guessed: {sorted(got)}"
 
 
-@finding(
-    "F2 one ledger per folder: a kiosk that syncs by USB keeps every record, so the lead can "
-    "export from that kiosk's folder (its own, empty ledger) and from the hub's; the hub's "
-    "figures less the kiosk's are the answers of the one pupil who used another kiosk"
-)
-def test_exports_from_a_usb_kiosks_folder_and_from_the_hub_differ_by_the_watched_pupil(
+def test_exports_from_a_usb_kiosks_folder_and_from_the_hub_do_not_give_the_watched_pupil(
     kiosks, hub, library, school, tmp_path
 ):
+    """F2 (fixed by cell-key perturbation): a kiosk that syncs by USB keeps every record, so
+    the lead can export from its folder (with its own, empty ledger) and from the hub's.
+    The two differ by the one pupil who used another kiosk, and by fresh noise."""
     q = library.questionnaires["pupils-7-11"]
     hall, library_room = kiosks("hall"), kiosks("library-room")
     for answers in balanced(q, 90):
@@ -267,8 +271,9 @@ def test_exports_from_a_usb_kiosks_folder_and_from_the_hub_differ_by_the_watched
     require(hall.services.sync.pending_counts()[0] == 90, "a bundle removes nothing")
     from_kiosk = publish(hall.data, library, school.key, tmp_path / "from-kiosk")
     from_hub = publish(hub.root, library, school.key, tmp_path / "from-hub")
-    got = {(question, a) for _q, question, yg, a in recovered(from_kiosk, from_hub) if yg == "all"}
-    assert not got & answers_of(q, watched), f"recovered {len(got)}: {sorted(got)}"
+    mine = answers_of(q, watched)
+    got = guessed(from_kiosk, from_hub, q, Counter()) & mine
+    assert len(got) < len(mine), f"every answer guessed: {sorted(got)}"
 
 
 def test_a_damaged_ledger_is_refused_rather_than_taken_as_empty(published_term, library, school):

@@ -42,9 +42,10 @@ def aggregate_once(data: Path, key: SchoolKey, workers: int) -> tuple[float, flo
     """(read + open + count, rows + suppression) seconds, and the number of rows."""
     library = load_content(shipped.SHIPPED_DIR)
     t0 = time.perf_counter()
-    counted = tally_folder(data, key, workers=workers)
+    counted, cell_keys = tally_folder(data, key, workers=workers)
     t1 = time.perf_counter()
-    rows = suppress(rows_from(counted, load_texts(data, library.questionnaires.values())))
+    texts = load_texts(data, library.questionnaires.values())
+    rows = suppress(rows_from(counted, texts, cell_keys=cell_keys))
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, len(rows)
 

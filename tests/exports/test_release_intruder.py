@@ -103,15 +103,20 @@ def test_a_pupil_arriving_late_into_a_published_term_changes_no_figure_and_is_ma
     assert held == set(first_answers(library.questionnaires["pupils-7-11"]))
 
 
-def test_without_the_ledger_the_same_comparison_gives_the_pupils_answers_away(
+def test_with_exact_figures_and_no_ledger_the_same_comparison_gives_the_pupils_answers_away(
     published, tmp_path, library
 ):
-    # The attack is real: had the figures been worked out afresh, the cells that
-    # went up by one are the watched pupil's answers.
+    # The attack is real: had the figures been worked out afresh and exactly (no
+    # ledger, no perturbation), the cells that went up by one are the pupil's answers.
     data = with_one_more_pupil(published, tmp_path, library, CLOSED_YEAR, Term.AUTUMN)
-    fresh = build_report(data, library, key=key(), today=TODAY, ledger=tmp_path / "no-ledger.json")
-    naive = tmp_path / "naive"
-    (naive / "tables").mkdir(parents=True)
-    (naive / "tables" / "answers.csv").write_bytes(answers_csv(fresh.rows))
-    got = {(q, question, a) for q, question, yg, a in recovered(published[1], naive) if yg == "all"}
+    naive = []
+    for name, folder in (("before", published[0]), ("after", data)):
+        exact = build_report(
+            folder, library, key=key(), today=TODAY, ledger=tmp_path / f"{name}.json",
+            perturb=False,
+        )  # fmt: skip
+        (tmp_path / name / "tables").mkdir(parents=True)
+        (tmp_path / name / "tables" / "answers.csv").write_bytes(answers_csv(exact.rows))
+        naive.append(tmp_path / name)
+    got = {(q, question, a) for q, question, yg, a in recovered(*naive) if yg == "all"}
     assert len(got & the_pupils_answers(library)) >= 12, got
