@@ -1,0 +1,192 @@
+"""Motivated intruders against "I'd like to talk to someone", on the real components.
+
+Three intruders, as in :mod:`tests.test_intruder`:
+
+1. a **teacher** who watched which pupil used tablet 3, sees the tablet's screen after
+   them, and can read the lead's printed list;
+2. a **technician** with a shell on the kiosk or the hub laptop: data folders, file
+   sizes, times and inode numbers, logs, the USB bundle; the school's *public* key is
+   public, so they can seal a request of their own;
+3. someone on the **school network**, who captures, replays, forges, drops or answers
+   pushes in the hub's place; and a pupil playing a prank at the tablet.
+
+A defended attack is a plain test (a regression guard). An attack that works asserts
+the safe behaviour and is ``xfail(strict=True, raises=AssertionError)``, its finding
+the reason. ``SetUpFailed`` (never an AssertionError) means the stage could not be set.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.cli.requests import build_rows, requests_csv, requests_html
+from surveys.keys import SchoolKey, make_key_pair, open_private_key, parse_public_key
+from surveys.model import AgeBand
+from surveys.requests.model import HelpRequest, Reason, TalkForm
+from surveys.requests.sealing import open_requests, seal_request
+from surveys.storage.layout import DataFolder
+from surveys.sync.bundle import BundleRefused, body_of
+from surveys.sync.hub import Hub
+from surveys.sync.pairing import pairing_text
+from tests.exports.release_data import first_answers
+from tests.intruder_helpers import HUB_URL, Kiosk, Wiretap, ids_in_shards, make_kiosk, require
+from tests.intruder_requests_helpers import PagelessTalk, with_requests
+from tests.surveys.sync.fakes import FakeTransport
+
+PASSPHRASE = "otter lantern maple quiver"
+NAME, CLASS = "Zebedee", "5Q"
+
+
+def finding(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, SchoolKey]:
+    private, public = make_key_pair(tmp_path_factory.mktemp("lead") / "keys", PASSPHRASE)
+    return parse_public_key(public.read_text()), open_private_key(private, PASSPHRASE)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, school) -> Iterator[Hub]:
+    h = Hub(tmp_path / "hub", school_key=school[0])
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def kiosks(tmp_path: Path, library, hub: Hub, school) -> Iterator:
+    """Real kiosks with request stores, talking to ``hub`` through a wiretap."""
+    made: list[tuple[Kiosk, Any]] = []
+
+    def make(name: str = "kiosk-3", *, pair: bool = True, **kw: Any) -> Kiosk:
+        kw.setdefault("public_key", school[0])
+        k = make_kiosk(tmp_path / name, library, transport=Wiretap(FakeTransport(hub)), **kw)
+        made.append((k, with_requests(k)))
+        if pair:
+            k.services.pair_with_hub(pairing_text(HUB_URL, hub.new_pairing_code()))
+        return k
+
+    yield make
+    for k, store in made:
+        k.close()
+        store.close()
+
+
+def ask(k: Kiosk, name: str = NAME, klass: str = CLASS) -> PagelessTalk:
+    """A pupil presses the talk button, types, picks a reason and presses Send."""
+    desk = PagelessTalk(k.services)
+    desk.ask_to_talk()
+    require(desk.view == "talk", "the talk form is drawn")
+    assert desk.talk is not None
+    desk.talk.choose(Reason.UNKIND)
+    desk.send(name, klass)
+    return desk
+
+
+def every_byte(*roots: Path) -> bytes:
+    return b"".join(p.read_bytes() for r in roots for p in sorted(r.rglob("*")) if p.is_file())
+
+
+# =============================================================================================
+# Promise 2: the name is for the lead's key alone
+# =============================================================================================
+
+
+def test_the_name_is_nowhere_in_clear_on_the_kiosk_the_wire_the_bundle_or_the_hub(
+    kiosks, hub, school, caplog
+):
+    k = kiosks()
+    ask(k)
+    bundle = k.services.sync.bundle()
+    k.services.sync_now()
+    tap: Wiretap = k.transport
+    require(hub.requests_waiting()[0] == 1, "the request reached the hub")
+    wire = b"".join(c.body + c.answer + json.dumps(c.headers).encode() for c in tap.seen)
+    seen = every_byte(k.data, hub.root) + bundle + wire + caplog.text.encode()
+    # Quoted, as JSON or a log would hold them (base64 has no quote: no chance match).
+    for word in (NAME, f'"{NAME}"', f'"{CLASS}"', f" {CLASS} ", "someone-unkind"):
+        assert word.encode() not in seen, word
+    (held,) = hub.requests.records()
+    (opened,) = open_requests([held], school[1])
+    assert (opened.first_name, opened.class_name) == (NAME, CLASS)
+
+
+# =============================================================================================
+# Promise 1: nothing pairs a request with the same pupil's answers
+# =============================================================================================
+
+
+def test_a_request_shares_no_id_push_or_dated_file_with_the_pupils_response(
+    kiosks, hub, library
+):
+    k = kiosks()
+    q = library.questionnaires["pupils-7-11"]
+    for _ in range(4):
+        k.answer(first_answers(q))
+    response = k.answer(first_answers(q))  # the watched pupil: the fifth, so a batch goes
+    ask(k)
+    (held,) = k.services.requests.records()  # type: ignore[union-attr]
+    assert held.id != response.id and held.id[:8] not in response.model_dump_json()
+    for path in [k.data, *k.data.rglob("*")]:
+        assert path.stat().st_mtime == 0, f"{path.relative_to(k.data)} is dated"
+    k.services.sync_now()
+    pushes = k.transport.pushes()
+    kinds = [(len(p["requests"]), len(p["responses"])) for p in pushes]
+    assert kinds == [(1, 0), (0, 5)], "the request travels alone, the answers in a batch"
+    log = DataFolder(hub.root).hub_log.read_text("utf-8")
+    assert held.id not in log and held.id[:16] not in log and response.id not in log
+    arrivals = hub.request_arrivals()
+    assert arrivals == {held.id: dt.date.today().isoformat()}, "the day only, never the time"
+
+
+def test_the_hubs_arrival_record_lists_requests_by_id_not_by_when_they_came(kiosks, hub):
+    """Fixed: ``request-arrivals.json`` kept its ids in the order they reached the hub, so a
+    technician could read off which request came after which push (and the log's hours).
+    It is now written sorted by id."""
+    k = kiosks()
+    ids = []
+    for n in range(6):
+        ask(k, name=f"Pupil{n}")
+        k.services.sync_now()
+        ids += [r for r in hub.request_arrivals() if r not in ids]
+    require(len(ids) == 6, "six requests arrived one by one")
+    text = DataFolder(hub.root).request_arrivals.read_text("utf-8")
+    on_disk = re.findall(r'"([0-9a-f]{32})"', text)
+    assert on_disk == sorted(ids), "the file keeps the order the requests arrived in"
+
+
+@finding(
+    "R1 inode numbers: every save makes a new shard file (os.replace), and ext4 numbers new "
+    "files in order, so `ls -i` on the kiosk shows the response shard written just before a "
+    "request's shard, and the pupil who asked has a response in it (early in a term, with "
+    "64 shards, often the only one). blur_folder hides times and ctime order, not inode order"
+)
+def test_inode_numbers_do_not_show_which_response_was_saved_beside_a_request(
+    kiosks, library
+):
+    k = kiosks(pair=False)
+    q = library.questionnaires["pupils-7-11"]
+    k.next_ids(ids_in_shards([1, 2, 3, 4], 64))
+    others = [k.answer(first_answers(q)) for _ in range(2)]
+    watched = k.answer(first_answers(q))
+    ask(k)
+    others.append(k.answer(first_answers(q)))  # the next pupil
+    shards = sorted(
+        [*k.data.glob("responses/**/shard-*.json"), *k.data.glob("requests/*/shard-*.json")],
+        key=lambda p: p.stat().st_ino,
+    )
+    at = next(i for i, p in enumerate(shards) if "requests" in p.parts)
+    before = [p for p in shards[:at] if "responses" in p.parts]
+    require(bool(before), "a response shard was written before the request's")
+    doc = json.loads(before[-1].read_text("utf-8"))
+    candidates = [r["id"] for r in doc["responses"].values()]
+    assert candidates != [watched.id], "the technician picked the watched pupil's response"
