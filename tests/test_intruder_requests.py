@@ -149,9 +149,8 @@ def test_a_request_shares_no_id_push_or_dated_file_with_the_pupils_response(
 
 
 def test_the_hubs_arrival_record_lists_requests_by_id_not_by_when_they_came(kiosks, hub):
-    """Fixed: ``request-arrivals.json`` kept its ids in the order they reached the hub, so a
-    technician could read off which request came after which push (and the log's hours).
-    It is now written sorted by id."""
+    """``request-arrivals.json`` is written with sorted keys: its order is not the order the
+    requests reached the hub (which, beside the log's hours, would date each one)."""
     k = kiosks()
     ids = []
     for n in range(6):
@@ -190,3 +189,94 @@ def test_inode_numbers_do_not_show_which_response_was_saved_beside_a_request(
     doc = json.loads(before[-1].read_text("utf-8"))
     candidates = [r["id"] for r in doc["responses"].values()]
     assert candidates != [watched.id], "the technician picked the watched pupil's response"
+
+
+# =============================================================================================
+# Promise 3: after Send, nothing of the pupil stays on the tablet
+# =============================================================================================
+
+
+def names_in(obj: Any) -> bool:
+    """Does anything the desk (or its form) holds still say the name or class?"""
+    state = {k: v for k, v in vars(obj).items() if k != "drawn"}  # the test's own record
+    held = repr(state) + (repr(vars(obj.talk)) if getattr(obj, "talk", None) else "")
+    return NAME in held or f"'{CLASS}'" in held
+
+
+def test_after_send_the_screen_the_session_and_the_next_form_are_blank(kiosks):
+    k = kiosks()
+    desk = ask(k)
+    require(desk.talk is not None and desk.talk.step.value == "sent", "the request was sent")
+    assert NAME not in desk.shown() and CLASS not in desk.shown()
+    assert not names_in(desk)
+    desk.talk_back()  # Go back; then the next pupil presses the button
+    desk.ask_to_talk()
+    assert NAME not in desk.shown() and CLASS not in desk.shown()
+    assert desk.talk is not None and desk.talk.reason is None
+    assert not names_in(desk)
+
+
+def test_a_failed_send_keeps_the_name_only_until_the_pupil_leaves(kiosks):
+    k = kiosks()
+    k.services.requests.close()  # type: ignore[union-attr]
+    k.services.requests = None  # the save fails (as a full disk would)
+    desk = PagelessTalk(k.services)
+    desk.ask_to_talk()
+    desk.send(NAME, CLASS)
+    require(desk._talk_failed, "the save failed and the pupil is told")
+    desk.forget_talk()  # the idle reset, or the page closed
+    desk.ask_to_talk()
+    assert NAME not in desk.shown() and not names_in(desk)
+
+
+# =============================================================================================
+# Promise 4: forge, replay, drop, flood
+# =============================================================================================
+
+
+def test_a_forged_or_replayed_push_of_requests_is_refused_and_adds_nothing(
+    kiosks, hub, school
+):
+    k = kiosks()
+    ask(k)
+    k.services.sync_now()
+    tap: Wiretap = k.transport
+    (push,) = [c for c in tap.seen if c.url.endswith("/push")]
+    require(hub.requests_waiting()[0] == 1, "the real one arrived")
+    counter = push.headers["X-Esafety-Counter"]
+    with pytest.raises(BundleRefused, match="repeats"):  # replayed as captured
+        hub.import_push(k.kiosk_id, int(counter), push.headers["X-Esafety-Mac"], push.body)
+    fake = HelpRequest(
+        id="a" * 32, kiosk_id=k.kiosk_id, first_name="Prank", asked_on=dt.date.today()
+    )
+    body = body_of(k.kiosk_id, [], [], [], requests=[seal_request(fake, school[0])])
+    with pytest.raises(BundleRefused, match="not sealed with its key"):
+        hub.import_push(k.kiosk_id, int(counter) + 1, "0" * 64, body)
+    assert hub.requests_waiting()[0] == 1
+
+
+class AnswersForTheHub:
+    """A machine on the school network that answers pushes in the hub's place (ARP or DNS)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if url.endswith("/push"):
+            return 200, b'{"added": 0, "already": 0, "signatures_added": 0}'
+        return self.inner.post(url, body, headers)  # type: ignore[no-any-return]
+
+
+@finding(
+    "R2 silent drop: the kiosk deletes a request on any HTTP 200 to its push, and the hub's "
+    "answer is not authenticated (no MAC with the pairing secret), so a machine that answers "
+    "pushes in the hub's place (ARP/DNS spoofing on plain http) makes requests vanish: they "
+    "leave the kiosk, never reach the lead, and the pupil was told an adult would come"
+)
+def test_a_fake_hub_answering_ok_does_not_make_a_request_vanish(kiosks, hub):
+    k = kiosks()
+    ask(k)
+    k.services.sync.transport = AnswersForTheHub(k.transport)
+    k.services.sync_now()
+    kept = len(k.services.sync.pending_requests())
+    assert kept == 1 or hub.requests_waiting()[0] == 1, "the request is gone: nobody has it"
