@@ -25,10 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import nacl.exceptions
 import pytest
 
 from kiosk.cli.requests import build_rows, requests_csv, requests_html
-from surveys.keys import SchoolKey, make_key_pair, open_private_key, parse_public_key
+from surveys.keys import KeyProblem, SchoolKey, make_key_pair, open_private_key, parse_public_key
 from surveys.model import AgeBand
 from surveys.requests.model import HelpRequest, Reason, TalkForm
 from surveys.requests.sealing import open_requests, seal_request
@@ -37,7 +38,7 @@ from surveys.sync.bundle import BundleRefused, body_of
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import pairing_text
 from tests.exports.release_data import first_answers
-from tests.intruder_helpers import HUB_URL, Kiosk, Wiretap, ids_in_shards, make_kiosk, require
+from tests.intruder_helpers import HUB_URL, Kiosk, Wiretap, make_kiosk, require
 from tests.intruder_requests_helpers import PagelessTalk, with_requests
 from tests.surveys.sync.fakes import FakeTransport
 
@@ -50,9 +51,10 @@ def finding(reason: str) -> pytest.MarkDecorator:
 
 
 @pytest.fixture(scope="module")
-def school(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, SchoolKey]:
+def school(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, SchoolKey, Path]:
+    """The school's public key, its private key opened, and the private key's file."""
     private, public = make_key_pair(tmp_path_factory.mktemp("lead") / "keys", PASSPHRASE)
-    return parse_public_key(public.read_text()), open_private_key(private, PASSPHRASE)
+    return parse_public_key(public.read_text()), open_private_key(private, PASSPHRASE), private
 
 
 @pytest.fixture
@@ -163,34 +165,6 @@ def test_the_hubs_arrival_record_lists_requests_by_id_not_by_when_they_came(kios
     assert on_disk == sorted(ids), "the file keeps the order the requests arrived in"
 
 
-@finding(
-    "R1 inode numbers: every save makes a new shard file (os.replace), and ext4 numbers new "
-    "files in order, so `ls -i` on the kiosk shows the response shard written just before a "
-    "request's shard, and the pupil who asked has a response in it (early in a term, with "
-    "64 shards, often the only one). blur_folder hides times and ctime order, not inode order"
-)
-def test_inode_numbers_do_not_show_which_response_was_saved_beside_a_request(
-    kiosks, library
-):
-    k = kiosks(pair=False)
-    q = library.questionnaires["pupils-7-11"]
-    k.next_ids(ids_in_shards([1, 2, 3, 4], 64))
-    others = [k.answer(first_answers(q)) for _ in range(2)]
-    watched = k.answer(first_answers(q))
-    ask(k)
-    others.append(k.answer(first_answers(q)))  # the next pupil
-    shards = sorted(
-        [*k.data.glob("responses/**/shard-*.json"), *k.data.glob("requests/*/shard-*.json")],
-        key=lambda p: p.stat().st_ino,
-    )
-    at = next(i for i, p in enumerate(shards) if "requests" in p.parts)
-    before = [p for p in shards[:at] if "responses" in p.parts]
-    require(bool(before), "a response shard was written before the request's")
-    doc = json.loads(before[-1].read_text("utf-8"))
-    candidates = [r["id"] for r in doc["responses"].values()]
-    assert candidates != [watched.id], "the technician picked the watched pupil's response"
-
-
 # =============================================================================================
 # Promise 3: after Send, nothing of the pupil stays on the tablet
 # =============================================================================================
@@ -268,7 +242,7 @@ class AnswersForTheHub:
 
 
 @finding(
-    "R2 silent drop: the kiosk deletes a request on any HTTP 200 to its push, and the hub's "
+    "R1 silent drop: the kiosk deletes a request on any HTTP 200 to its push, and the hub's "
     "answer is not authenticated (no MAC with the pairing secret), so a machine that answers "
     "pushes in the hub's place (ARP/DNS spoofing on plain http) makes requests vanish: they "
     "leave the kiosk, never reach the lead, and the pupil was told an adult would come"
@@ -280,3 +254,73 @@ def test_a_fake_hub_answering_ok_does_not_make_a_request_vanish(kiosks, hub):
     k.services.sync_now()
     kept = len(k.services.sync.pending_requests())
     assert kept == 1 or hub.requests_waiting()[0] == 1, "the request is gone: nobody has it"
+
+
+@finding(
+    "R2 prank flood: one pupil at one tablet can press Send, Go back, Send... without limit; "
+    "each makes a full request (200 here), no tablet or hub limit applies and no message "
+    "says so, so a real request is buried among the pranks on the lead's list"
+)
+def test_a_pupil_pressing_send_over_and_over_meets_a_limit_and_is_told(kiosks):
+    k = kiosks(pair=False)
+    desk = PagelessTalk(k.services)
+    for n in range(200):
+        desk.ask_to_talk()
+        desk.send(f"Prank{n}", "")
+        desk.talk_back()
+    kept = k.services.request_count()
+    assert kept <= 50, f"{kept} requests from one tablet in one sitting, all taken"
+
+
+def test_a_push_with_a_huge_made_up_kiosk_id_writes_only_a_short_log_line(hub):
+    """Fixed: the hub logged the X-Esafety-Kiosk header whole (twice) for every refused push,
+    so anyone on the network wrote ~16 KB to the hub's disk per request. It keeps 60."""
+    log = DataFolder(hub.root).hub_log
+    before = log.stat().st_size if log.exists() else 0
+    with pytest.raises(BundleRefused):
+        hub.import_push("kiosk-" + "x" * 8000, 1, "0" * 64, b"{}")
+    assert log.stat().st_size - before < 600
+
+
+@finding(
+    "R3 log flood: every refused push or pairing from the network is one more hub log line, "
+    "with no limit or rate, so a machine on the school network can fill the hub's disk "
+    "(and bury the real refusals) without knowing any secret"
+)
+def test_refused_pushes_from_the_network_do_not_grow_the_hub_log_without_limit(hub):
+    log = DataFolder(hub.root).hub_log
+    for n in range(300):
+        with pytest.raises(BundleRefused):
+            hub.import_push(f"kiosk-{n:04d}", 1, "0" * 64, b"{}")
+    lines = log.read_text("utf-8").count("\n")
+    assert lines < 100, f"{lines} log lines from 300 forged pushes"
+
+
+def test_a_kiosk_key_changed_after_pairing_seals_no_request_to_it(kiosks, hub):
+    """Fixed: a technician who put their own public key in kiosk.json after pairing got every
+    request sealed to it (responses were refused, requests were not), and the pupil was told
+    an adult would come though nothing would be sent. The kiosk now says it cannot send."""
+    from nacl.public import PrivateKey
+
+    from surveys.keys import public_key_text
+    from surveys.storage.settings import load_settings, save_settings
+
+    theirs = PrivateKey.generate()
+    k = kiosks()
+    settings = load_settings(k.data)
+    save_settings(k.data, settings.model_copy(
+        update={"public_key": public_key_text(bytes(theirs.public_key))}))  # fmt: skip
+    k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
+    desk = ask(k)
+    records = list(k.services.requests.records())  # type: ignore[union-attr]
+    opened = [r for r in records if _opens(r, theirs)]
+    assert not opened, "the technician opened the request with their own key"
+    assert any("tell any adult" in t for t in desk.shown()), "the pupil is told what to do"
+
+
+def _opens(record: Any, private: Any) -> bool:
+    try:
+        SchoolKey(private).open(base64.b64decode(record.sealed))
+    except (KeyProblem, ValueError, nacl.exceptions.CryptoError):
+        return False
+    return True
