@@ -324,3 +324,117 @@ def _opens(record: Any, private: Any) -> bool:
     except (KeyProblem, ValueError, nacl.exceptions.CryptoError):
         return False
     return True
+
+
+# =============================================================================================
+# Promise 5: what a pupil types, or a technician seals, into the lead's CSV, page and terminal
+# =============================================================================================
+
+TYPED = [
+    '=HYPERLINK("//e.vil","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+    "<script>alert(1)</script>", "Ze\nbedee", " \t=1+1",
+]  # fmt: skip
+REFUSED = ["A" * 200, "\u202eexe.txt", "Ze\u200bbedee", "Ze\x1b[31mbedee"]
+
+
+def lead_rows(requests: list[HelpRequest]) -> list[Any]:
+    return build_rows(requests, {}, {}, {r: r.value for r in Reason})
+
+
+def test_typed_formulas_tags_and_newlines_reach_the_csv_and_page_inert(kiosks):
+    import csv
+    import io
+
+    from surveys.requests.model import RequestProblem
+
+    made = []
+    for text in TYPED:
+        form = TalkForm()
+        form.keep(text[:30], text[:12])
+        made.append(form.request("kiosk-3", AgeBand.AGES_7_11, dt.date.today()))
+    for text in REFUSED:
+        form = TalkForm()
+        form.keep(text, "")
+        with pytest.raises(RequestProblem):
+            form.request("kiosk-3", AgeBand.AGES_7_11, dt.date.today())
+    rows = lead_rows(made)
+    table = list(csv.reader(io.StringIO(requests_csv(rows).decode("utf-8-sig"))))
+    assert len(table) == len(TYPED) + 1, "one line per request: no newline split a row"
+    for cells in table[1:]:
+        for cell in cells[:2]:
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")), cell
+    page = requests_html("School", rows, dt.date.today()).decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_sealed_request_with_terminal_escapes_or_bidi_reaches_the_lead_as_plain_text(
+    tmp_path, school, capsys, monkeypatch
+):
+    """Fixed: the school's public key is public, so a technician can seal a request of their
+    own into a kiosk's folder; its name was shown as it stood: an ANSI escape reached the
+    lead's terminal (``--seen``) and a right-to-left override reordered the CSV and page.
+    Such characters are now shown as U+FFFD."""
+    from kiosk.cli.main import main
+    from surveys.requests.store import RequestStore
+
+    evil = HelpRequest(
+        id="b" * 32, kiosk_id="kiosk-3", first_name="\x1b]0;pwned\x07\x1b[2J\u202eBob",
+        class_name="5\u200bQ", asked_on=dt.date.today(),
+    )  # fmt: skip
+    data, out = tmp_path / "data", tmp_path / "out"
+    with RequestStore(data) as store:
+        store.save(seal_request(evil, school[0]))
+    monkeypatch.setenv("ESAFETY_PASSPHRASE", PASSPHRASE)
+    code = main(["requests", "--data", str(data), "--key", str(school[2]), "--out", str(out),
+                 "--seen", "bbbbbbbb"])  # fmt: skip
+    require(code == 0, capsys.readouterr().err)
+    said = capsys.readouterr().out
+    for text in (said, (out / "requests.csv").read_text("utf-8"),
+                 (out / "requests.html").read_text("utf-8")):  # fmt: skip
+        bad = [c for c in text if not c.isprintable() and c not in "\r\n\ufeff"]
+        assert not bad, f"{bad!r} reached the lead"
+
+
+# =============================================================================================
+# Promise 6: the 4-7 band's words are a child's, and honest; danger now names who to tell
+# =============================================================================================
+
+JARGON = re.compile(
+    r"\b(request|seal|sealed|data|safeguard\w*|DSL|submit\w*|encrypt\w*|key|hub|sync\w*|"
+    r"kiosk|device|optional|confidential|anonymous|designated|lead|record\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("band", [AgeBand.AGES_4_7, AgeBand.AGES_7_11])
+def test_the_talk_screens_say_who_to_tell_in_danger_now(kiosks, band):
+    k = kiosks(band=band)
+    desk = PagelessTalk(k.services)
+    desk.ask_to_talk()
+    screens = [" ".join(desk.shown())]
+    desk.send("Amy", "")
+    screens.append(" ".join(desk.shown()))
+    for shown in screens:
+        assert "999" in shown and "0800 1111" in shown and "Childline" in shown, shown
+        assert re.search(r"(adult|grown-up) in this room", shown), shown
+
+
+def test_the_youngest_pupils_read_no_adult_jargon_on_any_talk_screen(kiosks, library):
+    screens = []
+    for has_key in (True, False):  # with the school's key, and a tablet that cannot send
+        k = kiosks(f"young-{has_key}", band=AgeBand.AGES_4_7, pair=False,
+                   **({} if has_key else {"public_key": None}))  # fmt: skip
+        desk = PagelessTalk(k.services)
+        desk.ask_to_talk()
+        screens.append(desk.shown())
+        if has_key:
+            desk.send("Amy " * 10, "")  # too long: the message the pupil reads
+            screens.append(desk.shown())
+            desk.send("Amy", "")
+            screens.append(desk.shown())
+    words = [t for shown in screens for t in shown]
+    require(len(words) > 20, "the screens were drawn")
+    jargon = sorted({m for t in words for m in JARGON.findall(t)})
+    assert not jargon, f"adult words on the 4-7 talk screens: {jargon}"
+    long_words = sorted({w for t in words for w in re.findall(r"[A-Za-z]+", t) if len(w) > 10})
+    assert not long_words, long_words
