@@ -127,9 +127,7 @@ def test_the_name_is_nowhere_in_clear_on_the_kiosk_the_wire_the_bundle_or_the_hu
 # =============================================================================================
 
 
-def test_a_request_shares_no_id_push_or_dated_file_with_the_pupils_response(
-    kiosks, hub, library
-):
+def test_a_request_shares_no_id_push_or_dated_file_with_the_pupils_response(kiosks, hub, library):
     k = kiosks()
     q = library.questionnaires["pupils-7-11"]
     for _ in range(4):
@@ -208,9 +206,7 @@ def test_a_failed_send_keeps_the_name_only_until_the_pupil_leaves(kiosks):
 # =============================================================================================
 
 
-def test_a_forged_or_replayed_push_of_requests_is_refused_and_adds_nothing(
-    kiosks, hub, school
-):
+def test_a_forged_or_replayed_push_of_requests_is_refused_and_adds_nothing(kiosks, hub, school):
     k = kiosks()
     ask(k)
     k.services.sync_now()

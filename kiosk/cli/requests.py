@@ -23,7 +23,15 @@ from kiosk.ui.host import REASON_WORDS
 from surveys.requests.model import HelpRequest, Reason
 from surveys.requests.status import Mark, Status, StatusBook
 
-__all__ = ["RequestRow", "add_parser", "build_rows", "long_day", "requests_csv", "requests_html", "shown"]
+__all__ = [
+    "RequestRow",
+    "add_parser",
+    "build_rows",
+    "long_day",
+    "requests_csv",
+    "requests_html",
+    "shown",
+]
 
 NOT_GIVEN = "(not given)"
 #: Oldest waiting first, then seen, then acted on: what needs the lead comes first.

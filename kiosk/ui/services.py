@@ -224,7 +224,11 @@ class KioskServices:
         over (a request sealed to it would never be sent, and whoever put that key in
         ``kiosk.json`` could read it)."""
         key = self.public_key()
-        if key is not None and self.sync.paired and fingerprint(key) != self.sync.school_fingerprint:
+        if (
+            key is not None
+            and self.sync.paired
+            and fingerprint(key) != self.sync.school_fingerprint
+        ):
             return None
         return key
 
