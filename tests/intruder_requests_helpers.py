@@ -10,18 +10,26 @@ every screen it would draw, so a test reads what the pupil (or the next one) see
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import flet as ft
+import nacl.exceptions
 
+from kiosk.cli.requests import build_rows
 from kiosk.ui.host import KioskView
 from kiosk.ui.services import KioskServices
 from kiosk.ui.talk_desk import TalkDesk
+from surveys.keys import KeyProblem, SchoolKey
 from surveys.model import AgeBand
+from surveys.requests.model import HelpRequest, Reason
 from surveys.requests.store import RequestStore
-from tests.intruder_helpers import Kiosk
+from tests.intruder_helpers import Kiosk, require
+
+NAME, CLASS = "Zebedee", "5Q"
 
 
 def with_requests(k: Kiosk) -> RequestStore:
@@ -106,3 +114,49 @@ class PagelessTalk(TalkDesk):
         """The pupil types into the two boxes and presses Send (the save runs off the loop)."""
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own
             pool.submit(lambda: asyncio.run(self.send_talk(first_name, class_name))).result()
+
+
+def ask(k: Kiosk, name: str = NAME, klass: str = CLASS) -> PagelessTalk:
+    """A pupil presses the talk button, types, picks a reason and presses Send."""
+    desk = PagelessTalk(k.services)
+    desk.ask_to_talk()
+    require(desk.view == "talk", "the talk form is drawn")
+    assert desk.talk is not None
+    desk.talk.choose(Reason.UNKIND)
+    desk.send(name, klass)
+    return desk
+
+
+def every_byte(*roots: Path) -> bytes:
+    return b"".join(p.read_bytes() for r in roots for p in sorted(r.rglob("*")) if p.is_file())
+
+
+class AnswersForTheHub:
+    """A machine on the school network that answers pushes in the hub's place (ARP or DNS)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        if url.endswith("/push"):
+            return 200, b'{"added": 0, "already": 0, "signatures_added": 0}'
+        return self.inner.post(url, body, headers)  # type: ignore[no-any-return]
+
+
+def opens_with(record: Any, private: Any) -> bool:
+    try:
+        SchoolKey(private).open(base64.b64decode(record.sealed))
+    except (KeyProblem, ValueError, nacl.exceptions.CryptoError):
+        return False
+    return True
+
+
+def names_in(obj: Any) -> bool:
+    """Does anything the desk (or its form) holds still say the name or class?"""
+    state = {k: v for k, v in vars(obj).items() if k != "drawn"}  # the test's own record
+    held = repr(state) + (repr(vars(obj.talk)) if getattr(obj, "talk", None) else "")
+    return NAME in held or f"'{CLASS}'" in held
+
+
+def lead_rows(requests: list[HelpRequest]) -> list[Any]:
+    return build_rows(requests, {}, {}, {r: r.value for r in Reason})

@@ -17,7 +17,6 @@ the reason. ``SetUpFailed`` (never an AssertionError) means the stage could not 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import re
@@ -25,13 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nacl.exceptions
 import pytest
 
-from kiosk.cli.requests import build_rows, requests_csv, requests_html
-from surveys.keys import KeyProblem, SchoolKey, make_key_pair, open_private_key, parse_public_key
+from kiosk.cli.requests import requests_csv, requests_html
+from surveys.keys import SchoolKey, make_key_pair, open_private_key, parse_public_key
 from surveys.model import AgeBand
-from surveys.requests.model import HelpRequest, Reason, TalkForm
+from surveys.requests.model import HelpRequest, TalkForm
 from surveys.requests.sealing import open_requests, seal_request
 from surveys.storage.layout import DataFolder
 from surveys.sync.bundle import BundleRefused, body_of
@@ -39,11 +37,21 @@ from surveys.sync.hub import Hub
 from surveys.sync.pairing import pairing_text
 from tests.exports.release_data import first_answers
 from tests.intruder_helpers import HUB_URL, Kiosk, Wiretap, make_kiosk, require
-from tests.intruder_requests_helpers import PagelessTalk, with_requests
+from tests.intruder_requests_helpers import (
+    CLASS,
+    NAME,
+    AnswersForTheHub,
+    PagelessTalk,
+    ask,
+    every_byte,
+    lead_rows,
+    names_in,
+    opens_with,
+    with_requests,
+)
 from tests.surveys.sync.fakes import FakeTransport
 
 PASSPHRASE = "otter lantern maple quiver"
-NAME, CLASS = "Zebedee", "5Q"
 
 
 def finding(reason: str) -> pytest.MarkDecorator:
@@ -81,21 +89,6 @@ def kiosks(tmp_path: Path, library, hub: Hub, school) -> Iterator:
     for k, store in made:
         k.close()
         store.close()
-
-
-def ask(k: Kiosk, name: str = NAME, klass: str = CLASS) -> PagelessTalk:
-    """A pupil presses the talk button, types, picks a reason and presses Send."""
-    desk = PagelessTalk(k.services)
-    desk.ask_to_talk()
-    require(desk.view == "talk", "the talk form is drawn")
-    assert desk.talk is not None
-    desk.talk.choose(Reason.UNKIND)
-    desk.send(name, klass)
-    return desk
-
-
-def every_byte(*roots: Path) -> bytes:
-    return b"".join(p.read_bytes() for r in roots for p in sorted(r.rglob("*")) if p.is_file())
 
 
 # =============================================================================================
@@ -168,13 +161,6 @@ def test_the_hubs_arrival_record_lists_requests_by_id_not_by_when_they_came(kios
 # =============================================================================================
 
 
-def names_in(obj: Any) -> bool:
-    """Does anything the desk (or its form) holds still say the name or class?"""
-    state = {k: v for k, v in vars(obj).items() if k != "drawn"}  # the test's own record
-    held = repr(state) + (repr(vars(obj.talk)) if getattr(obj, "talk", None) else "")
-    return NAME in held or f"'{CLASS}'" in held
-
-
 def test_after_send_the_screen_the_session_and_the_next_form_are_blank(kiosks):
     k = kiosks()
     desk = ask(k)
@@ -223,18 +209,6 @@ def test_a_forged_or_replayed_push_of_requests_is_refused_and_adds_nothing(kiosk
     with pytest.raises(BundleRefused, match="not sealed with its key"):
         hub.import_push(k.kiosk_id, int(counter) + 1, "0" * 64, body)
     assert hub.requests_waiting()[0] == 1
-
-
-class AnswersForTheHub:
-    """A machine on the school network that answers pushes in the hub's place (ARP or DNS)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        if url.endswith("/push"):
-            return 200, b'{"added": 0, "already": 0, "signatures_added": 0}'
-        return self.inner.post(url, body, headers)  # type: ignore[no-any-return]
 
 
 @finding(
@@ -309,17 +283,9 @@ def test_a_kiosk_key_changed_after_pairing_seals_no_request_to_it(kiosks, hub):
     k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
     desk = ask(k)
     records = list(k.services.requests.records())  # type: ignore[union-attr]
-    opened = [r for r in records if _opens(r, theirs)]
+    opened = [r for r in records if opens_with(r, theirs)]
     assert not opened, "the technician opened the request with their own key"
     assert any("tell any adult" in t for t in desk.shown()), "the pupil is told what to do"
-
-
-def _opens(record: Any, private: Any) -> bool:
-    try:
-        SchoolKey(private).open(base64.b64decode(record.sealed))
-    except (KeyProblem, ValueError, nacl.exceptions.CryptoError):
-        return False
-    return True
 
 
 # =============================================================================================
@@ -331,10 +297,6 @@ TYPED = [
     "<script>alert(1)</script>", "Ze\nbedee", " \t=1+1",
 ]  # fmt: skip
 REFUSED = ["A" * 200, "\u202eexe.txt", "Ze\u200bbedee", "Ze\x1b[31mbedee"]
-
-
-def lead_rows(requests: list[HelpRequest]) -> list[Any]:
-    return build_rows(requests, {}, {}, {r: r.value for r in Reason})
 
 
 def test_typed_formulas_tags_and_newlines_reach_the_csv_and_page_inert(kiosks):
