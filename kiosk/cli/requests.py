@@ -23,7 +23,15 @@ from kiosk.ui.host import REASON_WORDS
 from surveys.requests.model import HelpRequest, Reason
 from surveys.requests.status import Mark, Status, StatusBook
 
-__all__ = ["RequestRow", "add_parser", "build_rows", "long_day", "requests_csv", "requests_html"]
+__all__ = [
+    "RequestRow",
+    "add_parser",
+    "build_rows",
+    "long_day",
+    "requests_csv",
+    "requests_html",
+    "shown",
+]
 
 NOT_GIVEN = "(not given)"
 #: Oldest waiting first, then seen, then acted on: what needs the lead comes first.
@@ -45,6 +53,13 @@ class RequestRow:
     kiosk_id: str
 
 
+def shown(text: str) -> str:
+    """``text`` with every character that is not plain text (terminal escapes, right-to-left
+    overrides, zero-width marks) shown as U+FFFD: the kiosk's form refuses them, but anyone
+    holding the school's public key (which is public) can seal a request of their own."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
 def long_day(day: dt.date) -> str:
     """'Monday 23 November', as a school writes a day."""
     return f"{day:%A} {day.day} {day:%B}"
@@ -63,8 +78,8 @@ def build_rows(
         rows.append(
             RequestRow(
                 id=r.id,
-                name=r.first_name or NOT_GIVEN,
-                class_name=r.class_name or NOT_GIVEN,
+                name=shown(r.first_name or NOT_GIVEN),
+                class_name=shown(r.class_name or NOT_GIVEN),
                 reason=words[r.reason] if r.reason else NOT_GIVEN,
                 asked_on=r.asked_on,
                 status=mark.status if mark else Status.WAITING,
@@ -187,7 +202,7 @@ def cmd_requests(args: argparse.Namespace) -> int:
             chosen = _find(requests, args.seen or args.acted)
             status = Status.SEEN if args.seen else Status.ACTED_ON
             book.mark(chosen.id, status, today, key, note=args.note)
-            marked = f"Marked request {chosen.id[:8]} ({chosen.first_name or NOT_GIVEN}) "
+            marked = f"Marked request {chosen.id[:8]} ({shown(chosen.first_name or NOT_GIVEN)}) "
             marked += f"as {status.value} on {long_day(today)}."
         marks = book.marks()
         notes = {rid: StatusBook.note(m, key) for rid, m in marks.items() if m.note}

@@ -218,16 +218,30 @@ class KioskServices:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
 
+    def request_key(self) -> bytes | None:
+        """The key a pupil's request is sealed to: the installed key, but None if there is
+        none, it is damaged, or the kiosk is paired and it is not the key its hub handed
+        over (a request sealed to it would never be sent, and whoever put that key in
+        ``kiosk.json`` could read it)."""
+        key = self.public_key()
+        if (
+            key is not None
+            and self.sync.paired
+            and fingerprint(key) != self.sync.school_fingerprint
+        ):
+            return None
+        return key
+
     def can_pass_on_requests(self) -> bool:
         """A request names a child, so it needs the school's own key (never the demo key)."""
-        return self.requests is not None and self.public_key() is not None
+        return self.requests is not None and self.request_key() is not None
 
     def save_request(self, request: HelpRequest) -> None:
         """Seal a pupil's request to the school's key, then store it durably.
 
         Blocking: call off the UI loop.
         """
-        key = self.public_key()
+        key = self.request_key()
         if self.requests is None or key is None:
             raise RuntimeError("no school public key: requests cannot be passed on")
         with self._saving():

@@ -225,7 +225,7 @@ class Hub:
             secret = self.secret_for(kiosk_id)
             try:
                 if not valid_kiosk_id(kiosk_id) or secret is None:
-                    raise BundleRefused(f"{kiosk_id} is not paired with this hub")
+                    raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
                 signed = str(counter).encode() + b"\n" + body
                 if not is_hex_mac(mac) or not hmac.compare_digest(
                     mac_of(secret, signed, b"push"), mac
@@ -373,7 +373,8 @@ class Hub:
     def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
         """One line: the hour, the kiosk, how, and what happened, never naming a record."""
         outcome = without_ids(outcome)
-        line = json.dumps({"at": _now(), "kiosk": kiosk_id, "via": source, "outcome": outcome})
+        # A kiosk id can come from anyone on the network (a push's header): keep 60 characters.
+        line = json.dumps({"at": _now(), "kiosk": kiosk_id[:60], "via": source, "outcome": outcome})
         append_line(self.folder.hub_log, line)
 
 

@@ -13,6 +13,7 @@ import flet as ft
 from kiosk.ui.host import REASON_WORDS, Handler, Host
 from kiosk.ui.theme import PALETTE, big_button, body_text, heading, quiet_button
 from kiosk.ui.widgets.talk_button import TALK_ICON
+from surveys.model import AgeBand
 from surveys.requests.model import CLASS_MAX, NAME_MAX, Reason, TalkForm
 
 
@@ -87,6 +88,7 @@ def build_form(
         controls.append(body_text(s.message, size=24, color=PALETTE.warn))
     if failed:
         controls.append(body_text(s.t("talk_failed"), size=24, color=PALETTE.warn))
+    controls.append(danger_box(s))  # before Send: a pupil in danger now need not send first
     controls.append(
         ft.Row(
             [
@@ -141,6 +143,10 @@ def _reason(s: Host, reason: Reason, chosen: bool, on_click: Handler, young: boo
 def build_sent(s: Host) -> list[ft.Control]:
     """What happens next, and when; who and where; and what to do in danger now."""
     route = s.kiosk.school.own_route
+    name, where = route.name, route.where
+    young = route.for_band.get(AgeBand.AGES_4_7.value) if s.kiosk.young else None
+    if young is not None:  # the card in the youngest children's words ("Talk to Mrs Patel")
+        name, where = young.name or name, young.where or where
     return [
         ft.Icon(ft.Icons.FAVORITE, size=80, color=PALETTE.primary),
         heading(s.t("talk_sent_heading"), size=48),
@@ -150,8 +156,8 @@ def build_sent(s: Host) -> list[ft.Control]:
         ft.Container(
             ft.Column(
                 [
-                    ft.Text(route.name, size=26, weight=ft.FontWeight.BOLD, color=PALETTE.text),
-                    ft.Text(route.where, size=24, color=PALETTE.text),
+                    ft.Text(name, size=26, weight=ft.FontWeight.BOLD, color=PALETTE.text),
+                    ft.Text(where, size=24, color=PALETTE.text),
                 ],
                 spacing=6,
             ),
