@@ -125,11 +125,6 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
             )
         except BundleRefused as exc:
             raise HTTPException(403, str(exc)) from None
-        return {
-            "added": result.added,
-            "already": result.already,
-            "signatures_added": result.signatures_added,
-            "requests_added": result.requests_added,
-        }
+        return result.answer()
 
     return app

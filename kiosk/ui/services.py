@@ -33,6 +33,7 @@ from surveys.model import (
     Response,
     SealedResponse,
 )
+from surveys.requests.limit import SendLimit
 from surveys.requests.model import HelpRequest
 from surveys.requests.sealing import seal_request
 from surveys.requests.store import RequestStore
@@ -74,6 +75,8 @@ class KioskServices:
     agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
     pins: PinGuard = field(default_factory=PinGuard)
+    #: How many requests to talk this kiosk takes in a short time (a prank must not bury one).
+    request_limit: SendLimit = field(default_factory=SendLimit)
     #: Why the last save failed, for the staff screen ("" once a save works again):
     #: the pupil is only told, calmly, to tell a teacher.
     save_problem: str = field(default="", init=False)
@@ -240,10 +243,14 @@ class KioskServices:
         """Seal a pupil's request to the school's key, then store it durably.
 
         Blocking: call off the UI loop.
+
+        Raises:
+            TooManyRequests: this kiosk has taken its share just now (a prank?).
         """
         key = self.request_key()
         if self.requests is None or key is None:
             raise RuntimeError("no school public key: requests cannot be passed on")
+        self.request_limit.take()  # raises TooManyRequests: nothing stored
         with self._saving():
             self.requests.save(seal_request(request, key))
 

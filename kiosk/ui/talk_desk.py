@@ -20,6 +20,7 @@ import flet as ft
 from kiosk.ui.host import Handler, Host
 from kiosk.ui.screens import talk
 from kiosk.ui.services import KioskServices
+from surveys.requests.limit import TooManyRequests
 from surveys.requests.model import RequestProblem, TalkForm, TalkStep
 
 __all__ = ["TalkDesk"]
@@ -99,6 +100,13 @@ class TalkDesk(Host):
         self.show_talk()
         try:
             await asyncio.to_thread(self.services.save_request, request)
+        except TooManyRequests:
+            log.warning("a request to talk was over the kiosk's limit and not stored")
+            self._talk_saving = False
+            if self.talk is form:
+                self._message = self.t("talk_too_many")
+                self.show_talk()
+            return
         except Exception as exc:
             # Never log the exception's text: it could quote the name.
             log.error("saving a request to talk failed: %s", type(exc).__name__)

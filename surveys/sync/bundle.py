@@ -40,10 +40,12 @@ __all__ = [
     "FORMAT",
     "Bundle",
     "BundleRefused",
+    "Imported",
     "is_hex_mac",
     "mac_of",
     "make_bundle",
     "read_bundle",
+    "receipt",
     "without_ids",
 ]
 
@@ -85,6 +87,43 @@ def is_hex_mac(text: str) -> bool:
 
 def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle") -> str:
     return hmac.new(secret, context + b"\n" + body, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Imported:
+    kiosk_id: str
+    added: int
+    already: int
+    signatures_added: int
+    requests_added: int = 0
+    #: For a push: proof, with the kiosk's secret, that this hub stored it (see :func:`receipt`).
+    receipt: str = ""
+
+    def answer(self) -> dict[str, Any]:
+        """The push's 200 answer, as the hub's web server sends it."""
+        return {
+            "added": self.added,
+            "already": self.already,
+            "signatures_added": self.signatures_added,
+            "requests_added": self.requests_added,
+            "receipt": self.receipt,
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kiosk_id}: {self.added} new responses, {self.already} already here, "
+            f"{self.signatures_added} new signed agreements, "
+            f"{self.requests_added} new requests to talk"
+        )
+
+
+def receipt(secret: bytes, counter: int, body: bytes) -> str:
+    """What a hub that stored push ``counter`` answers: only it and the kiosk hold ``secret``.
+
+    The kiosk lets records go only on a receipt it can check, so a machine that answers
+    "OK" in the hub's place (spoofed DNS or ARP on plain http) cannot make them vanish.
+    """
+    return mac_of(secret, str(counter).encode() + b"\n" + hashlib.sha256(body).digest(), b"receipt")
 
 
 def make_bundle(

@@ -20,6 +20,7 @@ The hub stores into the same store classes as a kiosk (``ResponseStore``,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hmac
 import json
@@ -27,7 +28,6 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +49,15 @@ from surveys.storage.texts import keep_texts
 from surveys.sync.bundle import (
     Bundle,
     BundleRefused,
+    Imported,
     is_hex_mac,
     mac_of,
     parse_body,
     read_bundle,
+    receipt,
     without_ids,
 )
+from surveys.sync.loglimit import RefusalLimit
 from surveys.sync.pairing import code_key, new_code, proof, seal_pairing
 from surveys.sync.schoolkey import SCHOOL_KEY_FILE, SchoolKeyFile
 
@@ -64,22 +67,6 @@ CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
 MAX_CODES = 3
 #: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
 HUB_SHARDS = 8
-
-
-@dataclass(frozen=True)
-class Imported:
-    kiosk_id: str
-    added: int
-    already: int
-    signatures_added: int
-    requests_added: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"{self.kiosk_id}: {self.added} new responses, {self.already} already here, "
-            f"{self.signatures_added} new signed agreements, "
-            f"{self.requests_added} new requests to talk"
-        )
 
 
 class Hub:
@@ -105,6 +92,7 @@ class Hub:
         self._lock = threading.RLock()
         self._pair_lock = threading.Lock()  # pairing attempts, one at a time
         self._codes_lock = threading.Lock()
+        self._refusals = RefusalLimit()
         self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
         self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
         self.key_file = SchoolKeyFile(self.folder.hub / SCHOOL_KEY_FILE, self.root)
@@ -242,7 +230,7 @@ class Hub:
             result = self._apply(bundle, "push")
             self.kiosks[kiosk_id]["last_counter"] = counter
             self._save_kiosks()
-            return result
+            return dataclasses.replace(result, receipt=receipt(secret, counter, body))
 
     def _apply(self, bundle: Bundle, source: str) -> Imported:
         with self._lock:
@@ -371,10 +359,23 @@ class Hub:
         write_json_atomic(self.folder.hub_kiosks, self.kiosks)
 
     def _log(self, kiosk_id: str, source: str, outcome: str) -> None:
-        """One line: the hour, the kiosk, how, and what happened, never naming a record."""
-        outcome = without_ids(outcome)
+        """One line: the hour, the kiosk, how, and what happened, never naming a record.
+
+        Refused pushes and pairings (anyone on the network can cause them) are logged
+        up to :data:`surveys.sync.loglimit.PER_HOUR` an hour, then only counted.
+        """
+        at = _now()
+        if outcome.startswith("refused") and source in ("push", "pair"):
+            log_it, note = self._refusals.admit(at)
+            if note is not None:
+                self._write_log(at, "hub", source, note)
+            if not log_it:
+                return
         # A kiosk id can come from anyone on the network (a push's header): keep 60 characters.
-        line = json.dumps({"at": _now(), "kiosk": kiosk_id[:60], "via": source, "outcome": outcome})
+        self._write_log(at, kiosk_id[:60], source, without_ids(outcome))
+
+    def _write_log(self, at: str, kiosk_id: str, source: str, outcome: str) -> None:
+        line = json.dumps({"at": at, "kiosk": kiosk_id, "via": source, "outcome": outcome})
         append_line(self.folder.hub_log, line)
 
 

@@ -23,6 +23,7 @@ until staff pair again.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import threading
 from collections.abc import Callable
@@ -43,7 +44,7 @@ from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.settings import load_settings, save_settings
 from surveys.storage.texts import load_texts
-from surveys.sync.bundle import body_of, mac_of, make_bundle, without_ids
+from surveys.sync.bundle import body_of, mac_of, make_bundle, receipt, without_ids
 from surveys.sync.pairing import PairingProblem, code_key, open_pairing, parse_pairing_text, proof
 from surveys.sync.transport import Transport, UrllibTransport
 
@@ -305,6 +306,13 @@ class KioskSync:
             reason = _reason(answer, status)
             self._note(reason)
             raise PairingProblem(reason)
+        if not _receipt_checks(answer, receipt(secret, counter, body)):
+            reason = (
+                "the answer to the push did not come from the paired hub (no receipt signed "
+                "with this kiosk's key): nothing was let go; check the hub address"
+            )
+            self._note(reason)
+            raise PairingProblem(reason)
         # The hub has them durably: they leave this kiosk. A crash before this line
         # only means they are sent again, and the hub's merge ignores a repeat.
         ids = [r.id for r in records]
@@ -356,6 +364,14 @@ class KioskSync:
 def _texts_for(root: Path, responses: list[SealedResponse]) -> list[Any]:
     """Every questionnaire text kept here: a sealed response does not say which it used."""
     return list(load_texts(root).values()) if responses else []
+
+
+def _receipt_checks(answer: bytes, expected: str) -> bool:
+    try:
+        got = json.loads(answer)["receipt"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return isinstance(got, str) and hmac.compare_digest(got, expected)
 
 
 def _reason(answer: bytes, status: int) -> str:

@@ -82,9 +82,5 @@ class FakeTransport:
                 result = self.hub.import_push(kiosk_id, counter, mac, body)
             except BundleRefused as exc:
                 return 403, {"detail": str(exc)}
-            return 200, {
-                "added": result.added,
-                "already": result.already,
-                "signatures_added": result.signatures_added,
-            }
+            return 200, result.answer()
         return 404, {"detail": "Not Found"}
