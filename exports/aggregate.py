@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exports.noise import MASK, perturbation
+from exports.noise import MASK, cell_noise
 from surveys.model import Questionnaire, Strand, Term
 from surveys.sealed import Keys, open_keyed
 from surveys.storage.responses import ResponseStore
@@ -35,6 +35,7 @@ __all__ = [
     "Period",
     "QuestionInfo",
     "Row",
+    "StoredTwice",
     "missing_texts",
     "rows_from",
     "tally",
@@ -161,6 +162,10 @@ Tallied = dict[Key, Counter[tuple[str, str | None]]]
 CellKeys = dict[Key, int]
 
 
+class StoredTwice(ValueError):
+    """One record is stored twice in a data folder."""
+
+
 def tally(responses: Iterable[dict[str, Any]], *, since_year: int | None = None) -> Tallied:
     """(question id, answer) counts per questionnaire text, term, band and year group.
 
@@ -171,13 +176,32 @@ def tally(responses: Iterable[dict[str, Any]], *, since_year: int | None = None)
 
 
 def tally_keyed(
-    pairs: Iterable[tuple[dict[str, Any], int]], *, since_year: int | None = None
+    pairs: Iterable[tuple[dict[str, Any], int]],
+    *,
+    since_year: int | None = None,
+    seen: set[str] | None = None,
 ) -> tuple[Tallied, CellKeys]:
-    """:func:`tally` over (response, record key) pairs, with each group's cell key."""
+    """:func:`tally` over (response, record key) pairs, with each group's cell key.
+
+    Args:
+        seen: ids counted already (this call adds to it).
+
+    Raises:
+        ValueError: a record is stored twice (a copied folder would count it twice).
+    """
     out: Tallied = {}
     cell_keys: CellKeys = {}
+    seen = set() if seen is None else seen
     try:
         for r, record_key in pairs:
+            rid = r["id"]
+            if rid in seen:
+                raise StoredTwice(
+                    f"response {rid} (kiosk {r.get('kiosk_id')}) is stored twice in the data "
+                    "folder, and would be counted twice: someone copied a kiosk's folder. "
+                    "Remove the copy from responses/ and export again. Nothing was written."
+                )
+            seen.add(rid)
             year = r["academic_year"]
             if since_year is not None and int(year[:4]) < since_year:
                 continue
@@ -194,6 +218,8 @@ def tally_keyed(
                 counter = out[key] = Counter()
             counter.update(r["answers"].items())
             cell_keys[key] = (cell_keys.get(key, 0) + record_key) & MASK
+    except StoredTwice:
+        raise
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(
             f"a stored response is damaged ({type(exc).__name__}: {exc}); "
@@ -216,7 +242,7 @@ def tally_folder(
         KeyProblem: a record was sealed to another key, or is damaged.
     """
     if workers <= 1:
-        return _tally_part(data, key, since_year, 0, 1)
+        return _tally_part(data, key, since_year, 0, 1)[:2]
     global _FORKED_KEY
     _FORKED_KEY = key  # forked children inherit it; a private key is never pickled
     try:
@@ -226,8 +252,16 @@ def tally_folder(
             )
     finally:
         _FORKED_KEY = None
-    merged, cell_keys = parts[0]
-    for part, part_keys in parts[1:]:
+    merged, cell_keys, seen = parts[0]
+    for part, part_keys, ids in parts[1:]:
+        twice = seen & ids
+        if twice:
+            raise StoredTwice(
+                f"response {min(twice)} is stored twice in the data folder, and would be "
+                "counted twice: someone copied a kiosk's folder. Remove the copy from "
+                "responses/ and export again. Nothing was written."
+            )
+        seen |= ids
         for k, counter in part.items():
             mine = merged.get(k)
             if mine is None:
@@ -243,21 +277,27 @@ _FORKED_KEY: Keys | None = None
 
 def _tally_forked(
     data: Path, since_year: int | None, index: int, parts: int
-) -> tuple[Tallied, CellKeys]:
+) -> tuple[Tallied, CellKeys, set[str]]:
     assert _FORKED_KEY is not None
     return _tally_part(data, _FORKED_KEY, since_year, index, parts)
 
 
 def _tally_part(
     data: Path, key: Keys, since_year: int | None, index: int, parts: int
-) -> tuple[Tallied, CellKeys]:
+) -> tuple[Tallied, CellKeys, set[str]]:
     store = ResponseStore(data, writer=False)
     records = store.raw_records(since_year=since_year, part=(index, parts))
-    return tally_keyed(open_keyed(records, key), since_year=since_year)
+    seen: set[str] = set()
+    tallied, cell_keys = tally_keyed(open_keyed(records, key), since_year=since_year, seen=seen)
+    return tallied, cell_keys, seen
 
 
 def rows_from(
-    tallied: Tallied, texts: dict[str, Questionnaire], *, cell_keys: CellKeys | None = None
+    tallied: Tallied,
+    texts: dict[str, Questionnaire],
+    *,
+    cell_keys: CellKeys | None = None,
+    fixed_key: int = 0,
 ) -> list[Row]:
     """Band-level rows and year-group rows (which sum to them), every answer present.
 
@@ -266,6 +306,7 @@ def rows_from(
         texts: questionnaires by content hash (the current ones and the kept copies).
         cell_keys: from :func:`tally_keyed`: perturb every count (:mod:`exports.noise`)
             before adding it in. Without them the counts are exact.
+        fixed_key: the school key's :attr:`~surveys.keys.SchoolKey.fixed_key`.
     """
     infos = {h: question_infos(q) for h, q in texts.items()}
     merged: dict[tuple[tuple[str, str, str], Period, str, str], Row] = {}
@@ -290,7 +331,7 @@ def rows_from(
             for option, _label in info.options:
                 n = counter.get((qid, None if option == SKIPPED else option), 0)
                 if cell_keys is not None:
-                    n = max(0, n + perturbation(cell_keys[group], (*group, qid, option)))
+                    n = max(0, n + cell_noise(cell_keys[group], fixed_key, (*group, qid, option)))
                 counts[option] = n
             for yg in (ALL_YEARS, year_group):
                 row = merged.get((info.series, period, band, yg))

@@ -28,6 +28,7 @@ from exports.trends import (
     strand_lines,
 )
 from surveys.content.library import ContentLibrary
+from surveys.keys import SchoolKey
 from surveys.model import Strand
 from surveys.sealed import Keys
 from surveys.storage.layout import DataFolder
@@ -108,7 +109,13 @@ def load_rows(
         by_band[band] = by_band.get(band, 0) + n
         total += n
     texts = load_texts(data, library.questionnaires.values())
-    rows = suppress(rows_from(counted, texts, cell_keys=cell_keys if perturb else None), thresholds)
+    primary = key if isinstance(key, SchoolKey) else key[0]  # the school's, before the demo key
+    rows = suppress(
+        rows_from(
+            counted, texts, cell_keys=cell_keys if perturb else None, fixed_key=primary.fixed_key
+        ),
+        thresholds,
+    )
     return rows, total, by_band, missing_texts(counted, texts)
 
 

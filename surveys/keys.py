@@ -184,14 +184,22 @@ class SchoolKey:
     def open(self, sealed: bytes) -> bytes:
         return SealedBox(self.private).decrypt(sealed)
 
-    def record_key(self, record_id: str) -> int:
-        """A 64-bit number for one record that only this key's holder can work out.
+    def record_key(self, plaintext: bytes) -> int:
+        """A 64-bit number for one opened record that only this key's holder can work out.
 
-        The export's cell-key perturbation (:mod:`exports.noise`) adds these up
-        per group of records: the same records always give the same noise, and
-        nobody without the private key can predict it.
+        It is drawn from the record's whole plaintext (id, answers, padding), so a
+        record resealed under the same id with other answers gets another key. The
+        export's cell-key perturbation (:mod:`exports.noise`) adds these up per group
+        of records: the same records always give the same noise, and nobody without
+        the private key can predict it.
         """
-        mac = hashlib.blake2b(record_id.encode("utf-8"), key=self._cell_secret, digest_size=8)
+        mac = hashlib.blake2b(plaintext, key=self._cell_secret, digest_size=8)
+        return int.from_bytes(mac.digest(), "big")
+
+    @property
+    def fixed_key(self) -> int:
+        """A 64-bit number for the noise every release of a cell shares, whatever its records."""
+        mac = hashlib.blake2b(b"fixed", key=self._cell_secret, digest_size=8)
         return int.from_bytes(mac.digest(), "big")
 
     @cached_property

@@ -107,7 +107,8 @@ def open_keyed(
     """Open stored records to (response dict, record key) pairs.
 
     The record key (:meth:`SchoolKey.record_key`) comes from the key that opened the
-    record, so it does not depend on which other keys were given.
+    record and the record's plaintext, so it does not depend on which other keys were
+    given, and a record resealed under the same id gets another.
 
     Each record is opened with the key whose fingerprint it names. Each opened
     response must carry the id, kiosk, year and term its envelope says, so a
@@ -126,7 +127,8 @@ def open_keyed(
                 "whose fingerprint matches"
             )
         try:
-            doc = orjson.loads(key.open(base64.b64decode(r["sealed"], validate=True)))
+            plain = key.open(base64.b64decode(r["sealed"], validate=True))
+            doc = orjson.loads(plain)
             same = all(doc[k] == r[k] for k in ("id", "kiosk_id", "academic_year", "term"))
         except (KeyError, TypeError, ValueError, binascii.Error, nacl.exceptions.CryptoError):
             same = False
@@ -136,7 +138,7 @@ def open_keyed(
                 "and cannot be opened; nothing was written. Restore that kiosk's responses/ "
                 "folder from a copy, or move the damaged file aside."
             )
-        yield doc, key.record_key(doc["id"])
+        yield doc, key.record_key(plain)
 
 
 def open_responses(records: Iterable[SealedResponse], keys: Keys) -> list[Response]:

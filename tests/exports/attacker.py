@@ -20,15 +20,22 @@ from exports.noise import ALPHA
 Pmf = Callable[[int], float]
 
 
-def one_release(k: int) -> float:
-    """P(error = k): one perturbed release against known counts."""
+def draw(k: int) -> float:
+    """P(one discrete Laplace draw = k) (:func:`exports.noise.perturbation`)."""
     return (1 - ALPHA) / (1 + ALPHA) * ALPHA ** abs(k)
 
 
 @functools.cache
+def one_release(k: int) -> float:
+    """P(error = k) in one release: the records' draw plus the cell's fixed draw."""
+    return sum(draw(j) * draw(k - j) for j in range(-60, 61))
+
+
+@functools.cache
 def two_releases(k: int) -> float:
-    """P(error after - error before = k): two releases with fresh noise."""
-    return sum(one_release(j) * one_release(j + k) for j in range(-60, 61))
+    """P(error after - error before = k): the fixed draws cancel, the records' draws do not
+    (the same distribution as :func:`one_release`: a draw is symmetric)."""
+    return sum(draw(j) * draw(j + k) for j in range(-60, 61))
 
 
 def best_guess(

@@ -20,6 +20,8 @@ from tests.exports.release_data import balanced
 
 YEAR, TERM = "2025/26", "autumn"
 TRIALS = 300
+#: The school key's fixed key (SchoolKey.fixed_key): the same in every release.
+SCHOOL = 0x5C0001_C0FFEE
 
 
 def as_stored(q: Questionnaire, answers: dict[str, str | None], rid: str) -> dict:
@@ -42,7 +44,9 @@ def band_counts(rows: list[Row]) -> dict[tuple[str, str], int]:
 def publish(q: Questionnaire, pupils, rng: random.Random, perturb: bool = True):
     pairs = [(as_stored(q, a, f"r{i}"), rng.getrandbits(64)) for i, a in enumerate(pupils)]
     counted, cell_keys = tally_keyed(pairs)
-    rows = rows_from(counted, {q.content_hash: q}, cell_keys=cell_keys if perturb else None)
+    rows = rows_from(
+        counted, {q.content_hash: q}, cell_keys=cell_keys if perturb else None, fixed_key=SCHOOL
+    )
     return band_counts(rows)
 
 
