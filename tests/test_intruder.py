@@ -834,6 +834,26 @@ def test_a_kiosk_key_changed_after_pairing_sends_nothing_sealed_to_it(kiosks, hu
     assert on_hub(hub) == 0
 
 
+def test_a_kiosk_key_changed_after_pairing_takes_no_signature_sealed_to_it(kiosks, library):
+    """Found by the red team of issue 11: with the technician's key in kiosk.json after
+    pairing, a parent's signature (a name) was sealed to it. Now the kiosk offers no
+    signing, and a signature it is handed anyway is refused, never sealed to that key."""
+    from nacl.public import PrivateKey
+
+    theirs = PrivateKey.generate()
+    k = kiosks()
+    settings = load_settings(k.data).model_copy(
+        update={"public_key": public_key_text(bytes(theirs.public_key))}
+    )
+    save_settings(k.data, settings)
+    k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
+    assert not k.services.can_sign()
+    aup = next(iter(library.aups.values()))
+    with pytest.raises(RuntimeError, match="no school public key"):
+        k.services.save_signature(signature(aup))
+    assert k.services.signature_count() == 0
+
+
 def answers_off_the_wire(k: Kiosk, library, key: SchoolKey) -> list[dict[str, Any]]:
     """Five pupils answer; the kiosk syncs; every answer a wiretap opens with ``key`` (each
     record tried on its own, whatever key it says it was sealed to)."""

@@ -193,7 +193,7 @@ class KioskServices:
         """Signatures need the school's public key (to seal them) and at least one agreement."""
         return (
             self.signatures is not None
-            and self.public_key() is not None
+            and self.naming_key() is not None
             and bool(self.agreements.signers())
         )
 
@@ -210,7 +210,7 @@ class KioskServices:
 
     def save_signature(self, signature: Signature) -> None:
         """Seal to the school's key, then store durably. Blocking: call off the UI loop."""
-        key = self.public_key()
+        key = self.naming_key()
         if self.signatures is None or key is None:
             raise RuntimeError("no school public key: signatures cannot be collected")
         sealed = seal_signature(signature, key)
@@ -221,11 +221,11 @@ class KioskServices:
         """Sealed signatures saved here (counted, never opened). Blocking: off the UI loop."""
         return self.signatures.count() if self.signatures else 0
 
-    def request_key(self) -> bytes | None:
-        """The key a pupil's request is sealed to: the installed key, but None if there is
-        none, it is damaged, or the kiosk is paired and it is not the key its hub handed
-        over (a request sealed to it would never be sent, and whoever put that key in
-        ``kiosk.json`` could read it)."""
+    def naming_key(self) -> bytes | None:
+        """The key anything with a name (a signature, a request to talk) is sealed to: the
+        installed key, but None if there is none, it is damaged, or the kiosk is paired and
+        it is not the key its hub handed over (a record sealed to it would never be sent,
+        and whoever put that key in ``kiosk.json`` could read it)."""
         key = self.public_key()
         if (
             key is not None
@@ -237,7 +237,7 @@ class KioskServices:
 
     def can_pass_on_requests(self) -> bool:
         """A request names a child, so it needs the school's own key (never the demo key)."""
-        return self.requests is not None and self.request_key() is not None
+        return self.requests is not None and self.naming_key() is not None
 
     def save_request(self, request: HelpRequest) -> None:
         """Seal a pupil's request to the school's key, then store it durably.
@@ -247,7 +247,7 @@ class KioskServices:
         Raises:
             TooManyRequests: this kiosk has taken its share just now (a prank?).
         """
-        key = self.request_key()
+        key = self.naming_key()
         if self.requests is None or key is None:
             raise RuntimeError("no school public key: requests cannot be passed on")
         self.request_limit.take()  # raises TooManyRequests: nothing stored
