@@ -8,6 +8,7 @@ with the kiosk's certificate, so the pages and the websocket are HTTPS/WSS.
 from __future__ import annotations
 
 import asyncio
+import os
 
 import flet as ft
 import flet_web.fastapi as flet_fastapi
@@ -15,6 +16,7 @@ import uvicorn
 
 from exports.qr import cached_qr
 from kiosk.tls import KioskCertificate
+from kiosk.ui import reconnect
 from kiosk.ui.services import KioskServices
 from kiosk.ui.session import PupilSession
 
@@ -36,6 +38,10 @@ def serve(
     if server.library.school.online_safety_page:
         cached_qr(server.library.school.online_safety_page)
     server.start_sync()
+    reconnect.install()
+    # A tablet whose Wi-Fi drops keeps its session (and its pupil's place) this long; the
+    # session's own idle watch forgets the pupil at the idle reset, whether or not it is back.
+    os.environ["FLET_SESSION_TIMEOUT"] = str(int(server.idle.reset_after) + 30)
     if certificate is not None:
         app = flet_fastapi.app(main, no_cdn=True)
         config = uvicorn.Config(

@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from kiosk.ui.host import Handler, KioskView
+from kiosk.ui.reconnect import ComingBack
 from kiosk.ui.screens import agreement, intro, questions, start, stop, thanks
 from kiosk.ui.screens import help as help_screen
 from kiosk.ui.services import KioskServices
@@ -32,7 +33,7 @@ __all__ = ["PupilSession"]
 log = logging.getLogger("esafety.kiosk")
 
 
-class PupilSession(StaffDesk, TalkDesk):
+class PupilSession(StaffDesk, TalkDesk, ComingBack):
     """The screens one tablet shows, from Start to Thank you and back."""
 
     def __init__(self, page: ft.Page, services: KioskServices) -> None:
@@ -46,6 +47,8 @@ class PupilSession(StaffDesk, TalkDesk):
         self.idle = IdleTimer(services.idle, services.clock)
         self.view = "start"
         self.alive = True
+        #: The tablet's connection is up (Wi-Fi drops leave the session, and its pupil, here).
+        ComingBack.__init__(self)
         self._warning: ft.AlertDialog | None = None
         self._redraw: Callable[[], None] = self.show_start
         StaffDesk.__init__(self)
@@ -84,10 +87,12 @@ class PupilSession(StaffDesk, TalkDesk):
         page.padding = 24
         page.theme = ft.Theme(color_scheme_seed=PALETTE.primary)
         page.horizontal_alignment = ft.CrossAxisAlignment.STRETCH
-        page.on_disconnect = self._gone
+        page.on_disconnect = self.dropped
+        page.on_connect = self.came_back
         page.on_close = self._gone
         self.show_start()
         page.run_task(self._watch_idle)
+        await self.after_start()
 
     def _gone(self, _e: Any = None) -> None:
         self.alive = False
@@ -365,7 +370,7 @@ class PupilSession(StaffDesk, TalkDesk):
                 state = self.idle.state()
                 if state == IdleState.RESET:
                     self.reset()
-                elif state == IdleState.WARN and self._warning is None:
+                elif state == IdleState.WARN and self._warning is None and self.connected:
                     self._warning = help_screen.idle_warning(self, self.on(self._still_here))
                     self.page.show_dialog(self._warning)
             except Exception:  # the page went away between ticks

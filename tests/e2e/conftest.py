@@ -51,9 +51,9 @@ def start_kiosk(tmp_path: Path) -> Iterator:
     """Start ``esafety kiosk`` as a user would; stopped after the test."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(*extra: str, data: Path | None = None) -> Kiosk:
+    def start(*extra: str, data: Path | None = None, port: int | None = None) -> Kiosk:
         data = data or tmp_path / "data"
-        port = _free_port()
+        port = port or _free_port()
         exe = shutil.which("esafety", path=str(Path(sys.executable).parent)) or "esafety"
         log = open(tmp_path / f"kiosk-{port}.log", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
@@ -105,8 +105,12 @@ class Screen:
     def __init__(self, page, url: str) -> None:
         self.page = page
         page.goto(url)
-        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
-        page.locator("flt-semantics-placeholder").dispatch_event("click")
+        self.reading_on()
+
+    def reading_on(self, timeout: float = 30_000) -> None:
+        """Turn on Flutter's accessibility tree (as a screen reader would): once per load."""
+        self.page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=timeout)
+        self.page.locator("flt-semantics-placeholder").dispatch_event("click")
 
     def tap(self, name: str, *, exact: bool = True) -> None:
         self.page.get_by_role("button", name=name, exact=exact).click()
