@@ -59,7 +59,7 @@ def serve(
         **tls,
     )
     uvicorn_server = uvicorn.Server(config)
-    if certificate is not None or is_linux_server():
+    if certificate is not None or is_linux_server():  # type: ignore[no-untyped-call]
         uvicorn_server.run()  # stops on Ctrl+C or SIGTERM
         return
     asyncio.run(_serve_and_open(uvicorn_server, f"http://127.0.0.1:{port}/"))
