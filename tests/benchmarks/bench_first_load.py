@@ -62,10 +62,10 @@ def _free_port() -> int:
 def start_kiosk(root: Path) -> tuple[str, subprocess.Popen[bytes]]:
     """``esafety kiosk`` on a free port, with a 7–11 questionnaire and a PIN set."""
     from surveys.model import AgeBand
-    from tests.e2e.test_pupil_journey import preset
+    from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
     data = root / "data"
-    preset(data, AgeBand.AGES_7_11)
+    save_settings(data, KioskSettings(pin=PinHash.make("2468"), band=AgeBand.AGES_7_11))
     port = _free_port()
     exe = shutil.which("esafety", path=str(Path(sys.executable).parent)) or "esafety"
     log = (root / "kiosk.log").open("wb")
