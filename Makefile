@@ -39,13 +39,14 @@ lint: $(BIN)/esafety
 types: $(BIN)/esafety
 	$(BIN)/mypy
 
-## bench: print the save-latency, signature, export, merge and content-check figures (not tests)
+## bench: print the save-latency, signature, export, merge, content-check and first-load figures (not tests)
 bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_save.py
 	$(BIN)/python tests/benchmarks/bench_signatures.py
 	$(BIN)/python tests/benchmarks/bench_export.py
 	$(BIN)/python tests/benchmarks/bench_merge.py
 	$(BIN)/python tests/benchmarks/bench_content_check.py
+	$(BIN)/python tests/benchmarks/bench_first_load.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

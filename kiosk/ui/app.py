@@ -1,24 +1,29 @@
 """Serve the kiosk web UI: one :class:`~kiosk.ui.session.PupilSession` per browser tab.
 
-On this computer only it is Flet's own web server (plain HTTP on 127.0.0.1). For the
-school network it is the same Flet web app (``flet_web.fastapi.app``) run by uvicorn
-with the kiosk's certificate, so the pages and the websocket are HTTPS/WSS.
+It is Flet's web app (``flet_web.fastapi.app``, no CDN) run by uvicorn, behind
+:class:`~kiosk.ui.webcache.WebCache` (its files gzipped and cached: docs/performance.md).
+On this computer only it is plain HTTP on 127.0.0.1; for the school network uvicorn
+serves it with the kiosk's certificate, so the pages and the websocket are HTTPS/WSS.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
+from pathlib import Path
+from typing import Any
 
 import flet as ft
+import flet_web
 import flet_web.fastapi as flet_fastapi
 import uvicorn
+from flet.utils import is_linux_server, open_in_browser
 
 from exports.qr import cached_qr
 from kiosk.tls import KioskCertificate
 from kiosk.ui import reconnect
 from kiosk.ui.services import KioskServices
 from kiosk.ui.session import PupilSession
+from kiosk.ui.webcache import WebCache, warm_paths, web_tag
 
 __all__ = ["serve"]
 
@@ -39,28 +44,41 @@ def serve(
         cached_qr(server.library.school.online_safety_page)
     server.start_sync()
     reconnect.install()
-    # A tablet whose Wi-Fi drops keeps its session (and its pupil's place) this long; the
-    # session's own idle watch forgets the pupil at the idle reset, whether or not it is back.
-    os.environ["FLET_SESSION_TIMEOUT"] = str(int(server.idle.reset_after) + 30)
-    if certificate is not None:
-        app = flet_fastapi.app(main, no_cdn=True)
-        config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            ssl_certfile=str(certificate.cert_file),
-            ssl_keyfile=str(certificate.key_file),
-            ws="websockets-sansio",  # as Flet's own server
-            log_level="warning",
-        )
-        uvicorn.Server(config).run()  # stops on Ctrl+C or SIGTERM
-        return
-    asyncio.run(
-        ft.run_async(
-            main,
-            view=ft.AppView.WEB_BROWSER,
-            host=host,
-            port=port,
-            no_cdn=True,
-        )
+    web_dir = Path(flet_web.get_package_web_dir())
+    flet_app = flet_fastapi.app(
+        main,
+        no_cdn=True,
+        # A tablet whose Wi-Fi drops keeps its session (and its pupil's place) this long;
+        # the session's own idle watch forgets the pupil at the idle reset, back or not.
+        session_timeout_seconds=int(server.idle.reset_after) + 30,
     )
+    app = WebCache(flet_app, web_tag(web_dir), warm_paths(web_dir))
+    tls: dict[str, Any] = {}
+    if certificate is not None:
+        tls = {
+            "ssl_certfile": str(certificate.cert_file),
+            "ssl_keyfile": str(certificate.key_file),
+        }
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ws="websockets-sansio",  # as Flet's own server
+        log_level="warning",
+        **tls,
+    )
+    uvicorn_server = uvicorn.Server(config)
+    if certificate is not None or is_linux_server():  # type: ignore[no-untyped-call]
+        uvicorn_server.run()  # stops on Ctrl+C or SIGTERM
+        return
+    asyncio.run(_serve_and_open(uvicorn_server, f"http://127.0.0.1:{port}/"))
+
+
+async def _serve_and_open(server: uvicorn.Server, url: str) -> None:
+    """Serve; once listening, open the kiosk in this computer's browser (as Flet did)."""
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():
+        await asyncio.sleep(0.05)
+    if server.started:
+        open_in_browser(url)
+    await serving
