@@ -28,7 +28,12 @@ from pydantic import BaseModel
 from surveys.agreements.aup import Aup
 from surveys.content.aups import load_aups
 from surveys.content.charttext import chart_text_problems
-from surveys.content.checks import check_strings, cross_check, route_wording_problems
+from surveys.content.checks import (
+    check_strings,
+    cross_check,
+    qr_target_problems,
+    route_wording_problems,
+)
 from surveys.content.errors import Code, ContentError, ContentProblem, Severity, Unavailable
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import (
@@ -299,6 +304,9 @@ def _load_routes(src: Source, problems: list[ContentProblem]) -> dict[str, HelpR
             )
             continue
         problems.extend(route_wording_problems(route, src, ["routes", i]))
+        qr = qr_target_problems(route, src, ["routes", i])
+        problems.extend(qr)
+        ok = ok and not qr
         if route.check_before_use:
             problems.append(
                 ContentProblem(
