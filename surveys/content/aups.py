@@ -13,6 +13,7 @@ from pathlib import Path
 
 from surveys.agreements.aup import Aup, Signer
 from surveys.content.errors import Code, ContentProblem, Severity, Unavailable
+from surveys.content.readability import agreement_reading_problems
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import SchoolProfile
 from surveys.storage.texts import agreement_hashes, remember_agreement_hashes
@@ -81,6 +82,7 @@ def load_aups(
                         f"{year} is already in {year_owner[year]}",
                         "put each year group in exactly one pupil agreement",
                     )
+            found += agreement_reading_problems(aup, src, school)
         problems += found
         if aup is None or any(p.severity == Severity.ERROR for p in found):
             unavailable.append(

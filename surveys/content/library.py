@@ -35,6 +35,7 @@ from surveys.content.checks import (
     route_wording_problems,
 )
 from surveys.content.errors import Code, ContentError, ContentProblem, Severity, Unavailable
+from surveys.content.readability import questionnaire_reading_problems
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import (
     AgeBand,
@@ -185,6 +186,7 @@ def check_content(
         if q is not None and src is not None:
             found = cross_check(q, src, routes, questionnaires, taken_bands)
             found += chart_text_problems(q, src)
+            found += questionnaire_reading_problems(q, src)
         problems += found
         if q is None or any(p.severity == Severity.ERROR for p in found):
             band_key = _declared_band(src.data if src else {}, path.stem)
