@@ -72,6 +72,9 @@ class Aup(_Strict):
     version: int = Field(ge=1)
     #: The day this version takes effect; signatures of older versions are out of date.
     effective: dt.date
+    #: The day the school reviews this agreement by (at least once a year);
+    #: ``esafety content check`` warns once it has passed.
+    review_by: dt.date | None = None
     title: Text
     signer: Signer
     #: Pupil agreements only: the school's year group ids this agreement is for.

@@ -53,6 +53,8 @@ class Code(enum.StrEnum):
     QR_NOT_LISTED = "qr-not-listed"
     READING_LEVEL = "reading-level"
     REVIEW_DATE_PASSED = "review-date-passed"
+    NO_REVIEW_DATE = "no-review-date"
+    SECRET_NOT_PRIVATE = "secret-not-private"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ Folder layout::
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -134,7 +135,7 @@ class ContentLibrary:
 
 
 def check_content(
-    folder: Path, language: str = DEFAULT_LANGUAGE
+    folder: Path, language: str = DEFAULT_LANGUAGE, today: dt.date | None = None
 ) -> tuple[ContentLibrary | None, list[ContentProblem]]:
     """Validate every file in ``folder``; never raises for bad content.
 
@@ -209,7 +210,7 @@ def check_content(
                 )
             )
 
-    aups, aups_unavailable, aup_problems = load_aups(folder, school)
+    aups, aups_unavailable, aup_problems = load_aups(folder, school, today)
     problems += aup_problems
     unavailable += aups_unavailable
     if school is None or routes is None or strings is None:
