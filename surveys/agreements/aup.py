@@ -108,7 +108,9 @@ class Aup(_Strict):
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.model_dump(mode="json"))
+        """The hash of what a signer reads: ``review_by`` is the school's own
+        reminder, so moving it never asks anyone to sign again."""
+        return content_hash(self.model_dump(mode="json", exclude={"review_by"}))
 
     @property
     def ref(self) -> AupRef:

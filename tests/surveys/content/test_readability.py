@@ -53,7 +53,7 @@ def test_a_hard_question_is_a_warning_naming_the_item_score_and_limit(content_co
 def test_the_same_words_pass_for_older_pupils_when_under_their_limit(content_copy, library):
     from surveys.model import AgeBand
 
-    text = "Do you check who can see your posts before you share them?"
+    text = "Before you post a photo, do you check who will be able to see it?"
     assert 4 < grade(text) <= 6
     young = library.for_band(AgeBand.AGES_7_11).questions[0]
     older = library.for_band(AgeBand.AGES_11_14).questions[0]
@@ -66,8 +66,8 @@ def test_the_same_words_pass_for_older_pupils_when_under_their_limit(content_cop
 def test_a_pupil_agreement_is_held_to_its_youngest_band_and_parents_to_8(content_copy):
     aups = content_copy / "aups"
     ks34 = (aups / "ks3-4.yaml").read_text(encoding="utf-8")
-    closing = ks34.split("closing:", 1)[1].strip().splitlines()[0]
-    edit(aups / "ks3-4.yaml", closing, f'"{LONG}"')
+    kept, _closing = ks34.rsplit("\nclosing:", 1)
+    (aups / "ks3-4.yaml").write_text(f'{kept}\nclosing: "{LONG}"\n', encoding="utf-8")
     found = [p for p in reading(content_copy) if p.file == "aups/ks3-4.yaml"]
     assert [p.entry for p in found] == ["closing"]
     assert "limit for 11-14 is 6" in found[0].message
