@@ -42,7 +42,11 @@ METHOD = (
     "is shown as c, and further cells are hidden where needed, so that no hidden figure can be "
     "worked out from totals or from the other answers. Charts leave a gap rather than a zero. "
     "'Safer answer' means the answers the school marked as the one it hopes for; percentages "
-    "are of everyone asked. A question whose wording changed starts a new line."
+    "are of everyone asked. A question whose wording changed starts a new line and its old "
+    "line stops: the two are never joined, because pupils were answering different words. "
+    "A strand's line carries on when the school changes its questions, but is then built "
+    "from the new ones, so a step in the term of the change may come from the new questions "
+    "rather than from any change in pupils."
 )
 RELEASE = (
     "Answers are shown only for terms that have ended ({open} and later are left out). Once "

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from surveys.kinds import AgeBand, Audience, ContentId, StrictModel, Text
 from surveys.pictures import FACE_ICONS, FaceIcon, default_picture
@@ -119,7 +119,9 @@ class Question(_Strict):
 
     id: ContentId
     text: Text
-    strand: Strand
+    #: The EfCW strand it measures; ``none`` only for a question about the school
+    #: itself (such as whether lessons helped), which no strand's trend should hold.
+    strand: Strand | None
     #: Sensitive questions get the higher small-number threshold in every export.
     sensitive: bool = False
     #: The youngest age this question suits (e.g. 13 for relationship questions).
@@ -143,6 +145,11 @@ class Question(_Strict):
         return content_hash(
             {"text": self.text, "options": [[o.id, o.label] for o in self.options]}
         )[:16]
+
+    @field_validator("strand", mode="before")
+    @classmethod
+    def _no_strand(cls, value: object) -> object:
+        return None if value == "none" else value
 
     @model_validator(mode="after")
     def _options_consistent(self) -> Question:

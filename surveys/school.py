@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 
+#: A web address a QR code can open: https only, no spaces.
+Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+
 #: Who a card's own wording can be for: the four pupil bands, parents and staff.
 WORDING_KEYS: tuple[str, ...] = ("4-7", "7-11", "11-14", "14-18", "parents", "staff")
 
@@ -56,7 +59,12 @@ class HelpRoute(StrictModel):
     for_whom: Text
     honest_line: Text
     phone: str | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    #: The page the card's QR code opens (and the address printed under it).
+    url: Url | None = None
+    #: Every web address of this service the card lists, copied from the service's
+    #: own website. ``esafety content check`` refuses a ``url`` not among them, so
+    #: a QR code never opens some other page (``qr-not-listed``).
+    urls: list[Url] = Field(default_factory=list)
     where: str | None = None
     min_age: int | None = Field(default=None, ge=0, le=99)
     audience: list[Audience] = Field(min_length=1)

@@ -52,7 +52,7 @@ __all__ = [
 
 #: Every sealed response's plaintext is padded to a multiple of this many bytes, at least
 #: to the size of the widest response its questionnaire can make.
-PAD_TO = 2048
+PAD_TO = 4096
 #: The longest an option id (or a year group id) may be (``ContentId`` in surveys/model.py).
 ID_MAX = 60
 #: The demo key's passphrase, published on purpose: the demo key protects nothing.

@@ -1,4 +1,4 @@
-"""``esafety kiosk``, ``esafety content check``, ``esafety stats`` and ``esafety demo-data``.
+"""``esafety kiosk``, ``esafety content check`` and ``coverage``, ``stats``, ``demo-data``.
 
 Only ``esafety kiosk`` imports Flet (when it starts serving); the others run on the core alone.
 """
@@ -157,6 +157,25 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_content_coverage(args: argparse.Namespace) -> int:
+    from surveys.content.coverage import MIN_PER_STRAND, coverage_markdown, thin_cells
+
+    try:
+        library = load_content(content_dir(args.dir))
+    except ContentError as stopped:
+        print(stopped, file=sys.stderr)
+        return 1
+    print(coverage_markdown(library), end="")
+    thin = thin_cells(library)
+    for band, strand, count in thin:
+        print(
+            f"thin: {band} has {count} question(s) on {strand}; "
+            f"add questions until it has {MIN_PER_STRAND}",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     data = Path(args.data)
     folder = DataFolder(data)
@@ -272,6 +291,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     check = csub.add_parser("check", help="validate a content folder; exit 1 on errors")
     check.add_argument("dir", nargs="?", help="content folder (default: the shipped content)")
     check.set_defaults(func=cmd_content_check)
+    cov = csub.add_parser(
+        "coverage", help="print which EfCW strands each questionnaire measures (Markdown)"
+    )
+    cov.add_argument("dir", nargs="?", help="content folder (default: the shipped content)")
+    cov.set_defaults(func=cmd_content_coverage)
 
     st = sub.add_parser("stats", help="counts of what a data folder holds")
     st.add_argument("--data", required=True)

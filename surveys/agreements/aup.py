@@ -72,6 +72,9 @@ class Aup(_Strict):
     version: int = Field(ge=1)
     #: The day this version takes effect; signatures of older versions are out of date.
     effective: dt.date
+    #: The day the school reviews this agreement by (at least once a year);
+    #: ``esafety content check`` warns once it has passed.
+    review_by: dt.date | None = None
     title: Text
     signer: Signer
     #: Pupil agreements only: the school's year group ids this agreement is for.
@@ -105,7 +108,9 @@ class Aup(_Strict):
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.model_dump(mode="json"))
+        """The hash of what a signer reads: ``review_by`` is the school's own
+        reminder, so moving it never asks anyone to sign again."""
+        return content_hash(self.model_dump(mode="json", exclude={"review_by"}))
 
     @property
     def ref(self) -> AupRef:

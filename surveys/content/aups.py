@@ -8,11 +8,14 @@ one agreement each for parents, staff and visitors.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from surveys.agreements.aup import Aup, Signer
 from surveys.content.errors import Code, ContentProblem, Severity, Unavailable
+from surveys.content.readability import agreement_reading_problems
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import SchoolProfile
 from surveys.storage.texts import agreement_hashes, remember_agreement_hashes
@@ -23,8 +26,9 @@ AUPS_DIR = "aups"
 
 
 def load_aups(
-    folder: Path, school: SchoolProfile | None
+    folder: Path, school: SchoolProfile | None, today: dt.date | None = None
 ) -> tuple[dict[str, Aup], list[Unavailable], list[ContentProblem]]:
+    today = today or dt.date.today()
     aups: dict[str, Aup] = {}
     unavailable: list[Unavailable] = []
     problems: list[ContentProblem] = []
@@ -81,6 +85,9 @@ def load_aups(
                         f"{year} is already in {year_owner[year]}",
                         "put each year group in exactly one pupil agreement",
                     )
+            found += agreement_reading_problems(aup, src, school)
+            found += _review_problems(aup, src, today)
+            found += _secret_problems(aup, src)
         problems += found
         if aup is None or any(p.severity == Severity.ERROR for p in found):
             unavailable.append(
@@ -106,6 +113,64 @@ def load_aups(
                     )
                 )
     return aups, unavailable, problems
+
+
+def _review_problems(aup: Aup, src: Source, today: dt.date) -> list[ContentProblem]:
+    """A review date on each agreement, and a warning once it has passed."""
+    if aup.review_by is None:
+        return [
+            ContentProblem(
+                Code.NO_REVIEW_DATE,
+                src.name,
+                "review_by",
+                "this agreement has no review date",
+                "add `review_by: YYYY-MM-DD`, at most a year after `effective`",
+                severity=Severity.WARNING,
+                line=src.line_of(["effective"]),
+            )
+        ]
+    if aup.review_by >= today:
+        return []
+    return [
+        ContentProblem(
+            Code.REVIEW_DATE_PASSED,
+            src.name,
+            "review_by",
+            f"this agreement was due for review by {aup.review_by:%-d %B %Y}",
+            "review it with your DSL (are the rules, names and help routes still right?), "
+            "then set a new review_by; if any words change, raise version and effective",
+            severity=Severity.WARNING,
+            line=src.line_of(["review_by"]),
+        )
+    ]
+
+
+_SECRET = re.compile(r"\bsecrets?\b", re.IGNORECASE)
+
+
+def _secret_problems(aup: Aup, src: Source) -> list[ContentProblem]:
+    """Safeguarding teaching says "private", never "secret": an abuser asks for secrets."""
+    if aup.signer != Signer.PUPILS:
+        return []
+    texts: list[tuple[list[int | str], str]] = [(["intro"], aup.intro), (["closing"], aup.closing)]
+    for i, section in enumerate(aup.sections):
+        texts += [
+            (["sections", i, "points", j, "text"], p.text) for j, p in enumerate(section.points)
+        ]
+    return [
+        ContentProblem(
+            Code.SECRET_NOT_PRIVATE,
+            src.name,
+            src.describe(loc),
+            f'a pupil agreement says "secret": "{text}"',
+            'say "private" instead: children are taught that a grown-up who asks them to keep '
+            "a secret is a reason to tell",
+            severity=Severity.WARNING,
+            line=src.line_of(loc),
+        )
+        for loc, text in texts
+        if _SECRET.search(text)
+    ]
 
 
 def _reporter(src: Source, found: list[ContentProblem]) -> Callable[..., None]:

@@ -14,7 +14,13 @@ from surveys.content.safety import safety_check
 from surveys.content.source import Source, load_yaml
 from surveys.model import WORDING_KEYS, AgeBand, Audience, HelpRoute, Questionnaire, StringTable
 
-__all__ = ["CHILD_BANDS", "check_strings", "cross_check", "route_wording_problems"]
+__all__ = [
+    "CHILD_BANDS",
+    "check_strings",
+    "cross_check",
+    "qr_target_problems",
+    "route_wording_problems",
+]
 
 STRINGS_DIR = "strings"
 #: Bands whose children must read a card in their own words, never the adult text.
@@ -174,6 +180,29 @@ def route_wording_problems(
                 ),
             )
     return found
+
+
+def qr_target_problems(
+    route: HelpRoute, src: Source, where: list[int | str]
+) -> list[ContentProblem]:
+    """The page a card's QR code opens (``url``) is one of the service's own listed
+    addresses (``urls``), so a code never sends a child to some other page."""
+    if route.url is None or route.url in route.urls:
+        return []
+    listed = ", ".join(route.urls) if route.urls else "none"
+    loc = [*where, "url"]
+    return [
+        ContentProblem(
+            Code.QR_NOT_LISTED,
+            src.name,
+            src.describe(where),
+            f'the QR code of "{route.id}" ({route.name}) opens {route.url}, which is not one '
+            f"of its listed urls ({listed})",
+            "set url to the service's page for this card, copied from its own website, and "
+            "list that same address under urls",
+            line=src.line_of(loc),
+        )
+    ]
 
 
 def check_strings(strings: StringTable, name: str) -> list[ContentProblem]:

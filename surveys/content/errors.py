@@ -50,6 +50,11 @@ class Code(enum.StrEnum):
     UNKNOWN_WORDING_KEY = "unknown-wording-key"
     MISSING_CHILD_WORDING = "missing-child-wording"
     TEXT_READ_AS_MATHS = "text-read-as-maths"
+    QR_NOT_LISTED = "qr-not-listed"
+    READING_LEVEL = "reading-level"
+    REVIEW_DATE_PASSED = "review-date-passed"
+    NO_REVIEW_DATE = "no-review-date"
+    SECRET_NOT_PRIVATE = "secret-not-private"
 
 
 @dataclass(frozen=True)

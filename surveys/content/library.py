@@ -18,6 +18,7 @@ Folder layout::
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,8 +29,14 @@ from pydantic import BaseModel
 from surveys.agreements.aup import Aup
 from surveys.content.aups import load_aups
 from surveys.content.charttext import chart_text_problems
-from surveys.content.checks import check_strings, cross_check, route_wording_problems
+from surveys.content.checks import (
+    check_strings,
+    cross_check,
+    qr_target_problems,
+    route_wording_problems,
+)
 from surveys.content.errors import Code, ContentError, ContentProblem, Severity, Unavailable
+from surveys.content.readability import questionnaire_reading_problems
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import (
     AgeBand,
@@ -128,7 +135,7 @@ class ContentLibrary:
 
 
 def check_content(
-    folder: Path, language: str = DEFAULT_LANGUAGE
+    folder: Path, language: str = DEFAULT_LANGUAGE, today: dt.date | None = None
 ) -> tuple[ContentLibrary | None, list[ContentProblem]]:
     """Validate every file in ``folder``; never raises for bad content.
 
@@ -180,6 +187,7 @@ def check_content(
         if q is not None and src is not None:
             found = cross_check(q, src, routes, questionnaires, taken_bands)
             found += chart_text_problems(q, src)
+            found += questionnaire_reading_problems(q, src)
         problems += found
         if q is None or any(p.severity == Severity.ERROR for p in found):
             band_key = _declared_band(src.data if src else {}, path.stem)
@@ -202,7 +210,7 @@ def check_content(
                 )
             )
 
-    aups, aups_unavailable, aup_problems = load_aups(folder, school)
+    aups, aups_unavailable, aup_problems = load_aups(folder, school, today)
     problems += aup_problems
     unavailable += aups_unavailable
     if school is None or routes is None or strings is None:
@@ -299,6 +307,9 @@ def _load_routes(src: Source, problems: list[ContentProblem]) -> dict[str, HelpR
             )
             continue
         problems.extend(route_wording_problems(route, src, ["routes", i]))
+        qr = qr_target_problems(route, src, ["routes", i])
+        problems.extend(qr)
+        ok = ok and not qr
         if route.check_before_use:
             problems.append(
                 ContentProblem(

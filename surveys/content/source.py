@@ -132,16 +132,21 @@ def load_yaml(path: Path, name: str) -> tuple[Source | None, list[ContentProblem
         root, data = _compose_and_load(text) if too_deep is None else (None, None)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return None, [
-            ContentProblem(
-                Code.YAML_SYNTAX,
-                name,
-                "",
-                f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                "check indentation (spaces, not tabs) and that text containing ':' is in quotes",
-                line=mark.line + 1 if mark else None,
-            )
-        ]
+        problem = str(getattr(exc, "problem", None) or exc)
+        if "nesting depth" in problem:  # PyYAML >= 6.0.4 stops deep nesting itself
+            too_deep = mark.line + 1 if mark else 1
+        else:
+            return None, [
+                ContentProblem(
+                    Code.YAML_SYNTAX,
+                    name,
+                    "",
+                    f"not valid YAML: {problem}",
+                    "check indentation (spaces, not tabs) and that text containing ':' is in "
+                    "quotes",
+                    line=mark.line + 1 if mark else None,
+                )
+            ]
     if too_deep is not None:
         return None, [
             ContentProblem(

@@ -210,7 +210,7 @@ def test_the_4_7_unkind_question_shows_no_thumbs_up_for_yes(
     s.tap("Next")
     s.tap("OK, let's go")
 
-    # Control: "Do you like playing games?" keeps its green thumb, and the check sees it.
+    # Control: the warm-up "Do you like to play games?" keeps its green thumb, seen by the check.
     first = q.questions[0]
     assert first.options[0].picture == "thumb-up"
     s.wait_for_text(first.text)

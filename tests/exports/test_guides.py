@@ -98,7 +98,9 @@ def test_without_survey_letter_the_error_says_what_to_add(content_copy):
 def test_only_year_groups_with_a_questionnaire_take_part(library):
     taking = taking_part(library)
     assert [t.band for t in taking] == list(AgeBand)
-    assert taking[0].span == "Reception to Year 2" and taking[0].minutes == 5
+    assert taking[0].span == "Reception to Year 2"
+    # Every strand twice (issue 13): 17 short questions at a generous 30 s, about 10 minutes.
+    assert taking[0].questions == 17 and taking[0].minutes == 10
 
 
 def test_the_guides_command_writes_both_pages(tmp_path: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from surveys.agreements.aup import Signer
@@ -69,7 +70,9 @@ def test_text_edited_without_a_new_version_is_caught(content_copy, tmp_path):
     remember_texts(before, data)
     assert changed_without_new_version(before, data) == []
 
-    _edit(content_copy, "parents.yaml", "version: 1", "version: 1  ")  # not a text change
+    v = before["aup-parents"].version
+    _edit(content_copy, "parents.yaml", f"version: {v}", f"version: {v}  ")  # not a text change
+    _edit(content_copy, "parents.yaml", "review_by: 2027-07-01", "review_by: 2027-08-01")
     assert changed_without_new_version(load_content(content_copy).aups, data) == []
     parents_file = content_copy / "aups" / "parents.yaml"
     text = parents_file.read_text(encoding="utf-8")
@@ -77,9 +80,65 @@ def test_text_edited_without_a_new_version_is_caught(content_copy, tmp_path):
     parents_file.write_text(text.replace(title_line, 'title: "Something else"'), "utf-8")
     (p,) = changed_without_new_version(load_content(content_copy).aups, data)
     assert p.code == Code.CHANGED_WITHOUT_NEW_VERSION and "aup-parents" in p.file
-    assert "raise version to 2" in p.fix
+    assert f"raise version to {v + 1}" in p.fix
 
     parents_file.write_text(
-        parents_file.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), "utf-8"
+        parents_file.read_text(encoding="utf-8").replace(f"version: {v}", f"version: {v + 1}", 1),
+        "utf-8",
     )
     assert changed_without_new_version(load_content(content_copy).aups, data) == []
+
+
+def test_every_shipped_agreement_has_a_review_date_and_a_passed_one_is_warned(content_copy):
+    import datetime as dt
+
+    lib = load_content(content_copy)
+    assert all(a.review_by for a in lib.aups.values())
+    soon = min(a.review_by for a in lib.aups.values())
+    _lib, before = check_content(content_copy, today=soon)
+    assert not [p for p in before if p.code == Code.REVIEW_DATE_PASSED]
+    _lib, after = check_content(content_copy, today=soon + dt.timedelta(days=1))
+    passed = [p for p in after if p.code == Code.REVIEW_DATE_PASSED]
+    assert {p.file for p in passed} == {
+        f"aups/{f.name}"
+        for f in (content_copy / "aups").glob("*.yaml")
+        if f"review_by: {soon}" in f.read_text(encoding="utf-8")
+    }
+    assert all(p.severity == Severity.WARNING and "review_by" in p.fix for p in passed)
+    _edit(content_copy, "visitors.yaml", f"review_by: {soon}\n", "")
+    (missing,) = codes(content_copy)[Code.NO_REVIEW_DATE]
+    assert missing.file == "aups/visitors.yaml" and "review_by:" in missing.fix
+
+
+def test_secret_in_a_pupil_agreement_is_warned_and_private_is_not(content_copy):
+    assert Code.SECRET_NOT_PRIVATE not in codes(content_copy)
+    _edit(
+        content_copy,
+        "eyfs-ks1.yaml",
+        "My name and home are private.",
+        "My name and home are a secret.",
+    )
+    (p,) = codes(content_copy)[Code.SECRET_NOT_PRIVATE]
+    assert p.entry == "section 2 › point 2 › text" and "private" in p.fix
+
+
+def test_pupil_agreements_say_what_the_issue_asked_for(library):
+    def words(aid: str) -> str:
+        a = library.aups[aid]
+        return " ".join([a.intro, a.closing, *(p.text for s in a.sections for p in s.points)])
+
+    for aid in ("aup-eyfs-ks1", "aup-ks2", "aup-ks3-4", "aup-post-16"):
+        text = words(aid).lower()
+        assert re.search(r"(not|never) my fault", text) and "trouble" in text, aid
+        assert "break" in text, aid  # consequences
+        assert "secret" not in text, aid
+    for aid in ("aup-eyfs-ks1", "aup-ks2"):
+        assert "can see what i do" in words(aid).lower(), aid  # monitoring (ICO code 11)
+    for aid in ("aup-ks3-4", "aup-post-16"):
+        assert "extremist" in words(aid) and "out of school" in words(aid), aid
+    parents = library.aups["aup-parents"]
+    assert parents.sections[0].heading == "What the school promises"
+    assert len(parents.sections) <= 5
+    staff = words("aup-staff").lower()
+    assert "encrypted" in staff and "training" in staff and "own phone" in staff
+    assert "before i use them in a lesson" in staff

@@ -178,11 +178,11 @@ def test_a_thumbs_up_on_a_sensitive_question_is_refused(content_copy):
 def test_a_happy_picture_on_an_unsafe_answer_is_refused(content_copy):
     path = questionnaire_file(content_copy, AgeBand.AGES_4_7)
     text = path.read_text(encoding="utf-8")
-    at = text.index("  - id: keep-name-private")  # favourable: no
+    at = text.index("  - id: tell-where-you-live")  # favourable: no
     rest = text[at:].replace('label: "Yes", icon: "yes"', 'label: "Yes", icon: happy', 1)
     path.write_text(text[:at] + rest, encoding="utf-8")
     (problem,) = errors(content_copy, "4-7")
-    assert problem.code == Code.STEERING_PICTURE and "keep-name-private" in problem.entry
+    assert problem.code == Code.STEERING_PICTURE and "tell-where-you-live" in problem.entry
 
 
 def test_a_feelings_scale_may_use_faces_even_on_a_sensitive_question(content_copy):
