@@ -41,6 +41,7 @@ __all__ = [
     "Bundle",
     "BundleRefused",
     "Imported",
+    "claimed_kiosk",
     "is_hex_mac",
     "mac_of",
     "make_bundle",
@@ -278,3 +279,12 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
     ):
         raise BundleRefused("the bundle's manifest does not match what it holds")
     return Bundle(kiosk_id, responses, signatures, texts, body, requests)
+
+
+def claimed_kiosk(data: bytes) -> str:
+    """The kiosk id a bundle file's header claims (unchecked, 60 characters), for the log."""
+    try:
+        header = data.split(b"\n", 2)[1]
+        return str(json.loads(header)["kiosk_id"])[:60]
+    except (IndexError, ValueError, KeyError, TypeError):
+        return "unknown"
