@@ -9,8 +9,10 @@ on every path, before FastAPI reads a byte of the body):
   without one is counted as it arrives and refused with 413 the moment it passes
   the limit: the hub never holds more than the limit of one request.
 * **Few at a time.** At most :data:`SLOTS` requests per path are being read or
-  handled at once; another gets 503 with ``Retry-After`` at once (a kiosk pushes
-  again later by itself). So twelve parallel 64 MiB pushes cost two bodies, not twelve.
+  handled at once. A few more (:data:`QUEUE`) wait up to :data:`WAIT_SECONDS` for a
+  slot, their bodies unread (three kiosks pushing at the end of a lesson all get
+  through); any other gets 503 with ``Retry-After`` at once, and a kiosk pushes
+  again later by itself. So twelve parallel 64 MiB pushes cost two bodies, not twelve.
 * **No slow bodies.** A body that stalls for :data:`IDLE_SECONDS` is dropped with
   408, so a few slow senders cannot hold the slots for ever.
 """
@@ -24,7 +26,7 @@ from typing import Any
 import anyio
 from starlette.exceptions import HTTPException
 
-__all__ = ["IDLE_SECONDS", "RETRY_AFTER", "SLOTS", "RequestGuard"]
+__all__ = ["IDLE_SECONDS", "QUEUE", "RETRY_AFTER", "SLOTS", "WAIT_SECONDS", "RequestGuard"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,6 +36,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: Requests per path read or handled at once (pushes are merged one at a time anyway).
 SLOTS = 2
+#: Requests per path that may wait for a slot, and for how many seconds.
+QUEUE = 8
+WAIT_SECONDS = 5.0
 #: Seconds a kiosk is asked to wait when the slots are full.
 RETRY_AFTER = 30
 #: Seconds a body may go without a byte arriving.
@@ -59,6 +64,10 @@ class RequestGuard:
         self.app, self.limits, self.guarded = app, limits, guarded
         self.slots, self.idle_seconds = slots, idle_seconds
         self.busy: dict[str, int] = dict.fromkeys(guarded, 0)
+        self.waiting: dict[str, int] = dict.fromkeys(guarded, 0)
+        #: The most requests of one path ever read or handled at once (for tests).
+        self.most = 0
+        self._slots: dict[str, anyio.Semaphore] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,16 +82,28 @@ class RequestGuard:
         if path not in self.guarded:
             await self.app(scope, _limited(receive, limit, self.idle_seconds), send)
             return
-        if self.busy[path] >= self.slots:  # one event loop: no lock needed around this
+        slots = self._slots.setdefault(path, anyio.Semaphore(self.slots))
+        got = False
+        if self.waiting[path] < QUEUE:  # one event loop: no lock needed around the counts
+            self.waiting[path] += 1
+            try:
+                with anyio.move_on_after(WAIT_SECONDS):
+                    await slots.acquire()
+                    got = True
+            finally:
+                self.waiting[path] -= 1
+        if not got:
             await _answer(
                 send, 503, "the hub is busy: try again shortly", {"retry-after": str(RETRY_AFTER)}
             )
             return
         self.busy[path] += 1
+        self.most = max(self.most, self.busy[path])
         try:
             await self.app(scope, _limited(receive, limit, self.idle_seconds), send)
         finally:
             self.busy[path] -= 1
+            slots.release()
 
 
 def _too_large(limit: int) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import html
+import tempfile
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -125,17 +126,21 @@ def make_app(hub: Hub, public_url: str) -> RequestGuard:
         x_esafety_counter: int = Header(),
         x_esafety_mac: str = Header(),
     ) -> dict[str, Any]:
-        try:  # before reading a byte of the body: is the sender paired at all?
-            await anyio.to_thread.run_sync(hub.check_sender, x_esafety_kiosk)
-        except BundleRefused as exc:
-            raise HTTPException(403, str(exc)) from None
-        body = bytearray()  # one buffer, never a second copy; the guard stops it at MAX_PUSH
-        async for chunk in request.stream():
-            body += chunk
+        kiosk, counter, mac = x_esafety_kiosk, x_esafety_counter, x_esafety_mac
         try:
-            result = await anyio.to_thread.run_sync(
-                hub.import_push, x_esafety_kiosk, x_esafety_counter, x_esafety_mac, body
-            )
+            # Before a byte of the body: is the sender paired at all? Then the body goes to
+            # a file that has no name (gone when closed), its MAC computed as it comes, and
+            # into memory only once it proves to be the kiosk's: an unauthenticated body
+            # costs the hub disk for a moment (the guard stops it at MAX_PUSH), never memory.
+            running = await anyio.to_thread.run_sync(hub.check_sender, kiosk, counter)
+            with tempfile.TemporaryFile() as spool:
+                async for chunk in request.stream():
+                    running.update(chunk)
+                    spool.write(chunk)
+                await anyio.to_thread.run_sync(hub.check_seal, kiosk, running, mac)
+                spool.seek(0)
+                body = await anyio.to_thread.run_sync(spool.read)
+            result = await anyio.to_thread.run_sync(hub.import_push, kiosk, counter, mac, body)
         except BundleRefused as exc:
             raise HTTPException(403, str(exc)) from None
         return result.answer()

@@ -86,8 +86,12 @@ def is_hex_mac(text: str) -> bool:
     return re.fullmatch(r"[0-9a-f]{64}", text) is not None
 
 
-def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle") -> str:
-    return hmac.new(secret, context + b"\n" + body, hashlib.sha256).hexdigest()
+def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle", *, prefix: bytes = b"") -> str:
+    """HMAC-SHA256 of ``context``, a newline, ``prefix`` and ``body``, never copying ``body``
+    (a push's body is up to 64 MiB: a joined copy would double what the hub holds)."""
+    mac = hmac.new(secret, context + b"\n" + prefix, hashlib.sha256)
+    mac.update(body)
+    return mac.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _LARGEST = {"response": 64 * 1024, "signature": 4 * SIGNATURE_PAD, "request": 4 
 _PAD = {"response": RESPONSE_PAD, "signature": SIGNATURE_PAD, "request": REQUEST_PAD}
 
 
-def check_envelopes(bundle: Bundle, school_key: bytes | None, today: dt.date | None = None) -> None:
+def check_envelopes(bundle: Bundle, today: dt.date | None = None) -> None:
     """Refuse the bundle whole if any record's envelope is not one a kiosk makes.
 
     Raises:

@@ -11,10 +11,7 @@ The hub holds the school's public key (``hub/school-public-key.txt``, set with
 ``esafety hub --public-key``). It pairs no kiosk without it, hands it to each
 kiosk it pairs, and refuses whole any bundle or push holding a record sealed to
 another key: nobody at the school could open such a record, and whoever holds
-that other key could.
-
-The hub stores into the same store classes as a kiosk (``ResponseStore``,
-``SignatureStore``); see ``docs/sync.md`` for how a PostgreSQL hub would fit.
+that other key could. Stores as a kiosk's (see docs/sync.md).
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import hmac
 import json
 import os
@@ -52,7 +50,6 @@ from surveys.sync.bundle import (
     Imported,
     claimed_kiosk,
     is_hex_mac,
-    mac_of,
     parse_body,
     read_bundle,
     receipt,
@@ -207,31 +204,37 @@ class Hub:
         """A bundle file from a USB stick. Raises :class:`BundleRefused`, logged."""
         try:
             bundle = read_bundle(data, self.secret_for)
-            check_envelopes(bundle, self.school_key)
+            check_envelopes(bundle)
         except BundleRefused as exc:
             self._log(claimed_kiosk(data), source, f"refused: {exc}")
             raise
         return self._apply(bundle, source)
 
-    def check_sender(self, kiosk_id: str) -> None:
-        """Refuse (logged) a push from a kiosk id not paired here, before its body is read."""
-        if not valid_kiosk_id(kiosk_id) or self.secret_for(kiosk_id) is None:
+    def check_sender(self, kiosk_id: str, counter: int) -> Any:
+        """Before a push's body is read: refuse (logged) a kiosk not paired here, or return
+        the push's MAC, running, for the body to be fed into as it streams in."""
+        secret = self.secret_for(kiosk_id) if valid_kiosk_id(kiosk_id) else None
+        if secret is None:
             self._log(kiosk_id, "push", f"refused: {kiosk_id[:60]} is not paired with this hub")
             raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
+        return hmac.new(secret, b"push\n" + str(counter).encode() + b"\n", hashlib.sha256)
+
+    def check_seal(self, kiosk_id: str, running: Any, mac: str) -> None:
+        """Refuse (logged) a streamed push whose MAC (from :meth:`check_sender`) is not ``mac``."""
+        if not is_hex_mac(mac) or not hmac.compare_digest(running.hexdigest(), mac):
+            why = f"the push from {kiosk_id} is not sealed with its key"
+            self._log(kiosk_id, "push", f"refused: {why}")
+            raise BundleRefused(why)
 
     def import_push(self, kiosk_id: str, counter: int, mac: str, body: bytes) -> Imported:
         """A push over the network: authenticated, never the same request twice, and numbered
         within :data:`COUNTER_WINDOW` of the last one taken (see docs/sync.md)."""
         with self._lock:
-            secret = self.secret_for(kiosk_id)
+            running = self.check_sender(kiosk_id, counter)  # each refuses, logged, itself
+            running.update(body)
+            self.check_seal(kiosk_id, running, mac)
+            secret = bytes.fromhex(self.kiosks[kiosk_id]["secret"])
             try:
-                if not valid_kiosk_id(kiosk_id) or secret is None:
-                    raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
-                signed = str(counter).encode() + b"\n" + body
-                if not is_hex_mac(mac) or not hmac.compare_digest(
-                    mac_of(secret, signed, b"push"), mac
-                ):
-                    raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
                 last = int(self.kiosks[kiosk_id]["last_counter"])
                 if counter <= last:
                     raise BundleRefused(
@@ -243,7 +246,7 @@ class Hub:
                         f"its last ({last}): refused, the kiosk's next pushes still count"
                     )
                 bundle = parse_body(kiosk_id, body)
-                check_envelopes(bundle, self.school_key)
+                check_envelopes(bundle)
             except BundleRefused as exc:
                 self._log(kiosk_id, "push", f"refused: {exc}")
                 raise
