@@ -80,7 +80,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         unopened = re.search(r"response ([0-9a-f]{32}) .*cannot be opened", str(exc))
         if isinstance(exc, KeyProblem) and unopened and (data / "hub").is_dir():
             # Sealed well enough to pass the hub, but not by a kiosk: the lead can take it out.
-            print(f"If it came to the hub from outside: {remove_command(data, [unopened[1]])}")
+            print(
+                f"If it came to the hub from outside: {remove_command(data, [unopened[1]])}",
+                file=sys.stderr,
+            )
         return 1
     bar.close()
     took = time.perf_counter() - started

@@ -8,7 +8,10 @@ they show. Here a real hub takes 12 real responses and one forged one by push.
 
 from __future__ import annotations
 
+import base64
 import os
+
+import pytest
 
 import content as shipped
 from surveys.content.library import load_content
@@ -43,7 +46,8 @@ def responses(q, forged_answer: str) -> list[Response]:
     return [one(i + 1, first) for i in range(12)] + [one(-1, forged)]
 
 
-def test_a_forged_answer_is_named_with_the_command_and_taken_out(tmp_path):
+@pytest.mark.parametrize("forgery", ["an answer not offered", "sealed noise"])
+def test_a_forged_record_is_named_with_the_command_and_taken_out(tmp_path, forgery):
     school = parse_public_key(school_public_key())
     hub = Hub(tmp_path / "hub", school_key=school)
     code = hub.new_pairing_code()
@@ -52,6 +56,9 @@ def test_a_forged_answer_is_named_with_the_command_and_taken_out(tmp_path):
     q = load_content(shipped.SHIPPED_DIR).for_parents()
     assert q is not None
     sealed = [seal_response(r, school) for r in responses(q, "an-option-no-one-offered")]
+    if forgery == "sealed noise":  # the right size and key, but no kiosk sealed it
+        noise = os.urandom(len(base64.b64decode(sealed[-1].sealed)))
+        sealed[-1] = sealed[-1].model_copy(update={"sealed": base64.b64encode(noise).decode()})
     body = body_of(KIOSK, sealed, [], [q])
     mac = mac_of(secret, body, b"push", prefix=b"1\n")
     assert hub.import_push(KIOSK, 1, mac, body).added == 13  # the hub cannot tell
