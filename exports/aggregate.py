@@ -166,6 +166,10 @@ class StoredTwice(ValueError):
     """One record is stored twice in a data folder."""
 
 
+class NotOffered(ValueError):
+    """A response answers with an option its text does not have (:mod:`exports.forged`)."""
+
+
 def tally(responses: Iterable[dict[str, Any]], *, since_year: int | None = None) -> Tallied:
     """(question id, answer) counts per questionnaire text, term, band and year group.
 
@@ -319,9 +323,9 @@ def rows_from(
         for (qid, choice), _n in counter.items():
             info = known.get(qid)
             if info is None or (choice is not None and choice not in info.counts_keys):
-                raise ValueError(
+                raise NotOffered(
                     f"a stored response to {questionnaire_id} answers {qid} with {choice!r}, "
-                    "which its own questionnaire text does not have: the data folder is damaged"
+                    "which its own questionnaire text does not have"
                 )
         asked = {qid for qid, _choice in counter}
         for qid, info in known.items():

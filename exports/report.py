@@ -15,8 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exports.aggregate import ALL_YEARS, Period, Row, missing_texts, rows_from, tally_folder
+from exports.aggregate import (
+    ALL_YEARS,
+    NotOffered,
+    Period,
+    Row,
+    missing_texts,
+    rows_from,
+    tally_folder,
+)
 from exports.charts import Bar, Chart, bar_chart, trend_chart
+from exports.forged import AnswersNotOffered, find_not_offered
 from exports.release import Ledger, Release, prepare_release
 from exports.suppress import Thresholds, suppress
 from exports.trends import (
@@ -110,12 +119,18 @@ def load_rows(
         total += n
     texts = load_texts(data, library.questionnaires.values())
     primary = key if isinstance(key, SchoolKey) else key[0]  # the school's, before the demo key
-    rows = suppress(
-        rows_from(
-            counted, texts, cell_keys=cell_keys if perturb else None, fixed_key=primary.fixed_key
-        ),
-        thresholds,
-    )
+    try:
+        rows = suppress(
+            rows_from(
+                counted,
+                texts,
+                cell_keys=cell_keys if perturb else None,
+                fixed_key=primary.fixed_key,
+            ),
+            thresholds,
+        )
+    except NotOffered:  # name every such record, and the command that takes it out
+        raise AnswersNotOffered(data, find_not_offered(data, key, texts, since_year)) from None
     return rows, total, by_band, missing_texts(counted, texts)
 
 

@@ -20,6 +20,10 @@ class Clock:
     def monotonic(self) -> float:
         raise NotImplementedError
 
+    def wall(self) -> float:
+        """Seconds since 1970: for a wait that must outlast a restart (the PIN back-off)."""
+        raise NotImplementedError
+
     def new_id(self) -> str:
         return uuid.uuid4().hex
 
@@ -30,6 +34,9 @@ class SystemClock(Clock):
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+    def wall(self) -> float:
+        return time.time()
 
 
 @dataclass
@@ -45,6 +52,9 @@ class FakeClock(Clock):
 
     def monotonic(self) -> float:
         return self.seconds
+
+    def wall(self) -> float:
+        return 1_790_000_000.0 + self.seconds
 
     def advance(self, seconds: float) -> None:
         self.seconds += seconds

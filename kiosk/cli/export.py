@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -22,6 +23,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from exports.export import write_export
+    from exports.forged import remove_command
     from exports.report import build_report, late_lines
     from exports.suppress import MIN_NORMAL, MIN_SENSITIVE, Thresholds
     from surveys.content.errors import ContentError
@@ -75,6 +77,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     except (ValueError, KeyProblem) as exc:  # a damaged shard names itself
         bar.close()
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+        unopened = re.search(r"response ([0-9a-f]{32}) .*cannot be opened", str(exc))
+        if isinstance(exc, KeyProblem) and unopened and (data / "hub").is_dir():
+            # Sealed well enough to pass the hub, but not by a kiosk: the lead can take it out.
+            print(
+                f"If it came to the hub from outside: {remove_command(data, [unopened[1]])}",
+                file=sys.stderr,
+            )
         return 1
     bar.close()
     took = time.perf_counter() - started

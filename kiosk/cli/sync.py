@@ -139,6 +139,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
             print(f"esafety hub: {exc}", file=sys.stderr)
             return 1
         print(f"the hub's school key is {fp}: it hands it to each kiosk it pairs")
+    if args.remove:
+        return _remove(hub, args.remove)
     if args.forget:
         forgotten = hub.forget(args.forget)
         hub.close()
@@ -172,6 +174,32 @@ def cmd_hub(args: argparse.Namespace) -> int:
     return 0
 
 
+def _remove(hub, record_ids: list[str]) -> int:  # type: ignore[no-untyped-def]
+    """``esafety hub --remove ID …``: take records out of the hub's store, then stop."""
+    import re
+
+    missing = 0
+    try:
+        for rid in record_ids:
+            if re.fullmatch(r"[0-9a-f]{32}", rid) is None:
+                print(
+                    f"esafety hub: {rid[:40]!r} is not a record id (32 letters and digits, "
+                    "0-9 and a-f, as `esafety export` names it); nothing was removed",
+                    file=sys.stderr,
+                )
+                return 2
+        for rid in record_ids:
+            kind = hub.remove(rid)
+            if kind is None:
+                missing += 1
+                print(f"no record {rid} is held here (removed already?)", file=sys.stderr)
+            else:
+                print(f"took out the {kind} {rid}; the hub log notes that one was taken out")
+    finally:
+        hub.close()
+    return 1 if missing else 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b = sub.add_parser("bundle", help="move records between machines on a USB stick")
     bsub = b.add_subparsers(dest="bundle_command", required=True)
@@ -199,6 +227,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     h.add_argument("--host", default="0.0.0.0", help="0.0.0.0 (the school network) or 127.0.0.1")
     h.add_argument("--port", type=int, default=DEFAULT_HUB_PORT)
     h.add_argument("--forget", metavar="KIOSK", help="unpair a kiosk (to pair it again), then stop")
+    h.add_argument(
+        "--remove",
+        nargs="+",
+        metavar="RECORD_ID",
+        help="take these records (as `esafety export` names them) out of the hub's store, then "
+        "stop: for a forged or broken record that stops the export",
+    )
     h.add_argument(
         "--public-key",
         metavar="FILE",

@@ -10,20 +10,27 @@ for the disk) never stalls another kiosk's request.
                   school's public key (sealed together under the code)
     POST /push    an authenticated, numbered batch of records
     GET  /health  for kiosks to check the hub is there
+
+Every request passes :class:`kiosk.hub.guard.RequestGuard` first: body limits
+checked while the body streams in (:data:`MAX_PAIR`, :data:`MAX_PUSH`, none
+elsewhere), and at most two pairings and two pushes read or handled at once.
+A push from a kiosk id that is not paired is refused before its body is read.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import tempfile
 from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, StringConstraints, ValidationError
 
 from exports.qr import qr_png
+from kiosk.hub.guard import RequestGuard
 from surveys.model import KioskId
 from surveys.sync.bundle import BundleRefused
 from surveys.sync.hub import Hub
@@ -31,7 +38,10 @@ from surveys.sync.pairing import pairing_text
 
 __all__ = ["make_app"]
 
-MAX_BODY = 64 * 1024 * 1024
+#: A push's largest body: a batch of 2,000 records is about 6 MB.
+MAX_PUSH = 64 * 1024 * 1024
+#: A pairing request's largest body (a kiosk id and a proof: about 120 bytes).
+MAX_PAIR = 4096
 
 
 class PairRequest(BaseModel):
@@ -39,7 +49,8 @@ class PairRequest(BaseModel):
     proof: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
-def make_app(hub: Hub, public_url: str) -> FastAPI:
+def make_app(hub: Hub, public_url: str) -> RequestGuard:
+    """The hub's web app, behind its :class:`RequestGuard` (``.app`` is the FastAPI app)."""
     app = FastAPI(title="E-Safety Kiosk hub", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/health")
@@ -96,11 +107,17 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
         )
 
     @app.post("/pair")
-    def pair(request: PairRequest) -> dict[str, str]:
+    async def pair(request: Request) -> dict[str, str]:
+        body = await request.body()  # at most MAX_PAIR: the guard stops it there
         try:
-            return {"sealed": hub.pair(request.kiosk_id, request.proof)}
+            asked = PairRequest.model_validate_json(body)
+        except ValidationError:
+            raise HTTPException(422, "that is not a pairing request") from None
+        try:
+            sealed = await anyio.to_thread.run_sync(hub.pair, asked.kiosk_id, asked.proof)
         except BundleRefused as exc:
             raise HTTPException(403, str(exc)) from None
+        return {"sealed": sealed}
 
     @app.post("/push")
     async def push(
@@ -109,22 +126,23 @@ def make_app(hub: Hub, public_url: str) -> FastAPI:
         x_esafety_counter: int = Header(),
         x_esafety_mac: str = Header(),
     ) -> dict[str, Any]:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            raise HTTPException(413, "too large: push in smaller batches")
-        chunks, size = [], 0
-        async for chunk in request.stream():  # never more than MAX_BODY in memory
-            size += len(chunk)
-            if size > MAX_BODY:
-                raise HTTPException(413, "too large: push in smaller batches")
-            chunks.append(chunk)
-        body = b"".join(chunks)
+        kiosk, counter, mac = x_esafety_kiosk, x_esafety_counter, x_esafety_mac
         try:
-            result = await anyio.to_thread.run_sync(
-                hub.import_push, x_esafety_kiosk, x_esafety_counter, x_esafety_mac, body
-            )
+            # Before a byte of the body: is the sender paired at all? Then the body goes to
+            # a file that has no name (gone when closed), its MAC computed as it comes, and
+            # into memory only once it proves to be the kiosk's: an unauthenticated body
+            # costs the hub disk for a moment (the guard stops it at MAX_PUSH), never memory.
+            running = await anyio.to_thread.run_sync(hub.check_sender, kiosk, counter)
+            with tempfile.TemporaryFile() as spool:
+                async for chunk in request.stream():
+                    running.update(chunk)
+                    spool.write(chunk)
+                await anyio.to_thread.run_sync(hub.check_seal, kiosk, running, mac)
+                spool.seek(0)
+                body = await anyio.to_thread.run_sync(spool.read)
+            result = await anyio.to_thread.run_sync(hub.import_push, kiosk, counter, mac, body)
         except BundleRefused as exc:
             raise HTTPException(403, str(exc)) from None
         return result.answer()
 
-    return app
+    return RequestGuard(app, {"/pair": MAX_PAIR, "/push": MAX_PUSH}, ("/pair", "/push"))

@@ -4,6 +4,8 @@ It is Flet's web app (``flet_web.fastapi.app``, no CDN) run by uvicorn, behind
 :class:`~kiosk.ui.webcache.WebCache` (its files gzipped and cached: docs/performance.md).
 On this computer only it is plain HTTP on 127.0.0.1; for the school network uvicorn
 serves it with the kiosk's certificate, so the pages and the websocket are HTTPS/WSS.
+Around it, :class:`~kiosk.ui.origin.OriginCheck` refuses a websocket opened by a
+page the kiosk did not serve.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from flet.utils import is_linux_server, open_in_browser
 from exports.qr import cached_qr
 from kiosk.tls import KioskCertificate
 from kiosk.ui import reconnect
+from kiosk.ui.origin import OriginCheck
 from kiosk.ui.services import KioskServices
 from kiosk.ui.session import PupilSession
 from kiosk.ui.webcache import WebCache, warm_paths, web_tag
@@ -52,7 +55,7 @@ def serve(
         # the session's own idle watch forgets the pupil at the idle reset, back or not.
         session_timeout_seconds=int(server.idle.reset_after) + 30,
     )
-    app = WebCache(flet_app, web_tag(web_dir), warm_paths(web_dir))
+    app = OriginCheck(WebCache(flet_app, web_tag(web_dir), warm_paths(web_dir)))
     tls: dict[str, Any] = {}
     if certificate is not None:
         tls = {

@@ -74,7 +74,7 @@ class KioskServices:
     #: Agreements set aside because their text changed without a new version.
     agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
-    pins: PinGuard = field(default_factory=PinGuard)
+    pins: PinGuard = field(init=False)  # kept in the data folder: a restart does not reset it
     #: How many requests to talk this kiosk takes in a short time (a prank must not bury one).
     request_limit: SendLimit = field(default_factory=SendLimit)
     #: Why the last save failed, for the staff screen ("" once a save works again):
@@ -84,6 +84,7 @@ class KioskServices:
 
     def __post_init__(self) -> None:
         self.settings = load_settings(self.data_dir)
+        self.pins = PinGuard.in_folder(self.data_dir, self.clock)
         aups = dict(self.library.aups)
         self.agreement_problems = changed_without_new_version(aups, self.data_dir)
         set_aside = {p.agreement_id for p in self.agreement_problems}
@@ -351,9 +352,16 @@ class KioskServices:
 
     # -- what staff change ----------------------------------------------------
 
-    def set_pin(self, pin: str) -> None:
-        """Hash (scrypt) and save the staff PIN. Blocking: call off the UI loop."""
-        self._update(pin=PinHash.make(pin))
+    def set_first_pin(self, pin: str, *, local: bool) -> bool:
+        """Hash (scrypt) and save the first staff PIN. False, nothing saved, unless the tablet
+        is this computer itself (``local``) and no PIN is set yet. Blocking: off the UI loop."""
+        made = PinHash.make(pin) if local else None
+        with self._settings_lock:  # two tablets at once: the first wins, the second is told
+            if made is None or self.settings.pin is not None:
+                return False
+            self.settings = self.settings.model_copy(update={"pin": made})
+            save_settings(self.data_dir, self.settings)
+        return True
 
     def set_mode(self, mode: str) -> None:
         """What the start screen offers. Blocking (a durable write): off the UI loop."""

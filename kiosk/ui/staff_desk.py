@@ -9,6 +9,7 @@ off the UI loop (``asyncio.to_thread``), so the other tablets never wait.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from abc import abstractmethod
 from collections.abc import Callable
@@ -29,10 +30,23 @@ __all__ = ["StaffDesk"]
 log = logging.getLogger("esafety.kiosk")
 
 
+def is_loopback(address: str | None) -> bool:
+    """127.0.0.0/8, ::1, or 127.x written as IPv6 (what this computer's own browser uses)."""
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
 class StaffDesk(Host):
     """Staff messages and what the staff screens are shown: the staff half of a session."""
 
     # Set by the session this is part of.
+    page: ft.Page
     services: KioskServices
     view: str
     _redraw: Callable[[], None]
@@ -60,18 +74,36 @@ class StaffDesk(Host):
         self._redraw = self.show_staff
         self._message = ""
         if self.services.settings.pin is None:
+            if not self.on_kiosk_computer():
+                self._message = self.t("staff_first_pin_here")
             self.render("staff", staff.build_choose_pin(self))
         else:
             self.render("staff", staff.build_pin(self))
 
+    def on_kiosk_computer(self) -> bool:
+        """Whether this tablet is the kiosk computer itself (its browser, on 127.0.0.1 or ::1).
+
+        The address is the websocket's own, which no page can choose; the first PIN
+        is set only from here (see docs/privacy.md, "The staff PIN")."""
+        return is_loopback(getattr(self.page, "client_ip", None))
+
     async def choose_pin(self, pin: str, again: str) -> None:
-        if not valid_pin(pin):
+        if self.services.settings.pin is not None:  # set meanwhile, on another tablet
+            self._message = self.t("staff_pin_set_already")
+            self.render("staff", staff.build_pin(self))
+            return
+        if not self.on_kiosk_computer():
+            self._message = self.t("staff_first_pin_here")
+        elif not valid_pin(pin):
             self._message = self.t("staff_pin_rule_broken", rule=PIN_RULE)
         elif pin != again:
             self._message = self.t("staff_pin_mismatch")
-        else:
-            await asyncio.to_thread(self.services.set_pin, pin)
+        elif await asyncio.to_thread(self.services.set_first_pin, pin, local=True):
             await self.show_settings()
+            return
+        else:
+            self._message = self.t("staff_pin_set_already")
+            self.render("staff", staff.build_pin(self))
             return
         self.render("staff", staff.build_choose_pin(self))
 

@@ -69,6 +69,11 @@ class DataFolder:
         return self.root / "aup-texts.json"
 
     @property
+    def pin_guard(self) -> Path:
+        """The wrong-PIN back-off, so that a restart does not reset it (storage/settings.py)."""
+        return self.root / "pin-guard.json"
+
+    @property
     def sync_state(self) -> Path:
         return self.root / "sync" / "state.json"
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -93,32 +95,63 @@ class PinGuard:
     """Wrong-PIN back-off: three free tries, then 30 s, 60 s, 120 s… up to 15 minutes.
 
     Shared by every tablet on one kiosk server, so moving to another tablet does
-    not reset the count.
+    not reset the count. With ``path`` (``pin-guard.json`` in the data folder) the
+    count and the end of the wait are written atomically after every try, so
+    restarting the kiosk does not reset them either. Tries are taken one at a
+    time: twenty guesses sent at once are checked in turn, and once the back-off
+    starts the rest are refused without being tried.
     """
 
     FREE_TRIES = 3
     FIRST_WAIT = 30.0
     LONGEST_WAIT = 15 * 60.0
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, path: Path | None = None) -> None:
         self._clock = clock or SystemClock()
-        self._failures = 0
-        self._locked_until = 0.0
+        self._path = path
+        self._lock = threading.Lock()
+        self._failures, self._locked_until = self._load()
+
+    @classmethod
+    def in_folder(cls, root: Path, clock: Clock | None = None) -> PinGuard:
+        """The back-off kept in data folder ``root`` (``pin-guard.json``)."""
+        return cls(clock, DataFolder(root).pin_guard)
+
+    def _load(self) -> tuple[int, float]:
+        if self._path is None or not self._path.exists():
+            return 0, 0.0
+        try:
+            doc = json.loads(self._path.read_text(encoding="utf-8"))
+            return int(doc["failures"]), float(doc["locked_until"])
+        except (OSError, ValueError, KeyError, TypeError):
+            # Damaged: as if the free tries were used up, not as if none were made.
+            return self.FREE_TRIES, self._clock.wall() + self.FIRST_WAIT
 
     def wait_seconds(self) -> int:
-        """Seconds until another try is allowed (0 = now)."""
-        return max(0, int(self._locked_until - self._clock.monotonic() + 0.999))
+        """Seconds until another try is allowed (0 = now); never more than the longest wait,
+        even if the computer's clock was put back."""
+        left = min(self._locked_until - self._clock.wall(), self.LONGEST_WAIT)
+        return max(0, int(left + 0.999))
 
     def check(self, pin: str, stored: PinHash) -> bool:
         """True if ``pin`` is right and no wait is in force. Call off the UI loop (scrypt)."""
-        if self.wait_seconds():
+        with self._lock:
+            if self.wait_seconds():
+                return False
+            if stored.matches(pin):
+                if self._failures:
+                    self._failures, self._locked_until = 0, 0.0
+                    self._save()
+                return True
+            self._failures += 1
+            extra = self._failures - self.FREE_TRIES
+            if extra >= 0:
+                wait = min(self.LONGEST_WAIT, self.FIRST_WAIT * 2 ** min(extra, 20))
+                self._locked_until = self._clock.wall() + wait
+            self._save()
             return False
-        if stored.matches(pin):
-            self._failures = 0
-            return True
-        self._failures += 1
-        extra = self._failures - self.FREE_TRIES
-        if extra >= 0:
-            wait = min(self.LONGEST_WAIT, self.FIRST_WAIT * 2**extra)
-            self._locked_until = self._clock.monotonic() + wait
-        return False
+
+    def _save(self) -> None:
+        if self._path is not None:
+            state = {"failures": self._failures, "locked_until": math.ceil(self._locked_until)}
+            write_json_atomic(self._path, state)

@@ -41,6 +41,7 @@ __all__ = [
     "Bundle",
     "BundleRefused",
     "Imported",
+    "claimed_kiosk",
     "is_hex_mac",
     "mac_of",
     "make_bundle",
@@ -85,8 +86,12 @@ def is_hex_mac(text: str) -> bool:
     return re.fullmatch(r"[0-9a-f]{64}", text) is not None
 
 
-def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle") -> str:
-    return hmac.new(secret, context + b"\n" + body, hashlib.sha256).hexdigest()
+def mac_of(secret: bytes, body: bytes, context: bytes = b"bundle", *, prefix: bytes = b"") -> str:
+    """HMAC-SHA256 of ``context``, a newline, ``prefix`` and ``body``, never copying ``body``
+    (a push's body is up to 64 MiB: a joined copy would double what the hub holds)."""
+    mac = hmac.new(secret, context + b"\n" + prefix, hashlib.sha256)
+    mac.update(body)
+    return mac.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -278,3 +283,12 @@ def parse_body(kiosk_id: str, body: bytes) -> Bundle:
     ):
         raise BundleRefused("the bundle's manifest does not match what it holds")
     return Bundle(kiosk_id, responses, signatures, texts, body, requests)
+
+
+def claimed_kiosk(data: bytes) -> str:
+    """The kiosk id a bundle file's header claims (unchecked, 60 characters), for the log."""
+    try:
+        header = data.split(b"\n", 2)[1]
+        return str(json.loads(header)["kiosk_id"])[:60]
+    except (IndexError, ValueError, KeyError, TypeError):
+        return "unknown"

@@ -11,10 +11,7 @@ The hub holds the school's public key (``hub/school-public-key.txt``, set with
 ``esafety hub --public-key``). It pairs no kiosk without it, hands it to each
 kiosk it pairs, and refuses whole any bundle or push holding a record sealed to
 another key: nobody at the school could open such a record, and whoever holds
-that other key could.
-
-The hub stores into the same store classes as a kiosk (``ResponseStore``,
-``SignatureStore``); see ``docs/sync.md`` for how a PostgreSQL hub would fit.
+that other key could. Stores as a kiosk's (see docs/sync.md).
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import hmac
 import json
 import os
@@ -33,7 +31,6 @@ from typing import Any
 
 from surveys.agreements.store import SignatureStore
 from surveys.model import valid_kiosk_id
-from surveys.requests.status import StatusBook
 from surveys.requests.store import RequestStore
 from surveys.storage.files import (
     ResponseConflict,
@@ -44,27 +41,32 @@ from surveys.storage.files import (
     write_json_atomic,
 )
 from surveys.storage.layout import DataFolder
-from surveys.storage.responses import ResponseStore, live_count
+from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts
+from surveys.sync.arrivals import kiosk_stats, note_arrivals, request_arrivals, requests_waiting
 from surveys.sync.bundle import (
     Bundle,
     BundleRefused,
     Imported,
+    claimed_kiosk,
     is_hex_mac,
-    mac_of,
     parse_body,
     read_bundle,
     receipt,
     without_ids,
 )
+from surveys.sync.envelope import check_envelopes
 from surveys.sync.loglimit import RefusalLimit
 from surveys.sync.pairing import code_key, new_code, proof, seal_pairing
 from surveys.sync.schoolkey import SCHOOL_KEY_FILE, SchoolKeyFile
 
-__all__ = ["CODE_LIFETIME", "Hub", "Imported"]
+__all__ = ["CODE_LIFETIME", "COUNTER_WINDOW", "Hub", "Imported"]
 
 CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
 MAX_CODES = 3
+#: How far past the last push taken a push's number may be. A kiosk counts every try,
+#: failed ones too (at most ~100 a day while the hub is away): a million is decades.
+COUNTER_WINDOW = 1_000_000
 #: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
 HUB_SHARDS = 8
 
@@ -202,28 +204,49 @@ class Hub:
         """A bundle file from a USB stick. Raises :class:`BundleRefused`, logged."""
         try:
             bundle = read_bundle(data, self.secret_for)
+            check_envelopes(bundle)
         except BundleRefused as exc:
-            self._log(_claimed_kiosk(data), source, f"refused: {exc}")
+            self._log(claimed_kiosk(data), source, f"refused: {exc}")
             raise
         return self._apply(bundle, source)
 
+    def check_sender(self, kiosk_id: str, counter: int) -> Any:
+        """Before a push's body is read: refuse (logged) a kiosk not paired here, or return
+        the push's MAC, running, for the body to be fed into as it streams in."""
+        secret = self.secret_for(kiosk_id) if valid_kiosk_id(kiosk_id) else None
+        if secret is None:
+            self._log(kiosk_id, "push", f"refused: {kiosk_id[:60]} is not paired with this hub")
+            raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
+        return hmac.new(secret, b"push\n" + str(counter).encode() + b"\n", hashlib.sha256)
+
+    def check_seal(self, kiosk_id: str, running: Any, mac: str) -> None:
+        """Refuse (logged) a streamed push whose MAC (from :meth:`check_sender`) is not ``mac``."""
+        if not is_hex_mac(mac) or not hmac.compare_digest(running.hexdigest(), mac):
+            why = f"the push from {kiosk_id} is not sealed with its key"
+            self._log(kiosk_id, "push", f"refused: {why}")
+            raise BundleRefused(why)
+
     def import_push(self, kiosk_id: str, counter: int, mac: str, body: bytes) -> Imported:
-        """A push over the network: authenticated, and never the same request twice."""
+        """A push over the network: authenticated, never the same request twice, and numbered
+        within :data:`COUNTER_WINDOW` of the last one taken (see docs/sync.md)."""
         with self._lock:
-            secret = self.secret_for(kiosk_id)
+            running = self.check_sender(kiosk_id, counter)  # each refuses, logged, itself
+            running.update(body)
+            self.check_seal(kiosk_id, running, mac)
+            secret = bytes.fromhex(self.kiosks[kiosk_id]["secret"])
             try:
-                if not valid_kiosk_id(kiosk_id) or secret is None:
-                    raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
-                signed = str(counter).encode() + b"\n" + body
-                if not is_hex_mac(mac) or not hmac.compare_digest(
-                    mac_of(secret, signed, b"push"), mac
-                ):
-                    raise BundleRefused(f"the push from {kiosk_id} is not sealed with its key")
-                if counter <= int(self.kiosks[kiosk_id]["last_counter"]):
+                last = int(self.kiosks[kiosk_id]["last_counter"])
+                if counter <= last:
                     raise BundleRefused(
                         f"the push from {kiosk_id} repeats an earlier request (number {counter})"
                     )
+                if counter > last + COUNTER_WINDOW:
+                    raise BundleRefused(
+                        f"the push from {kiosk_id} is numbered {str(counter)[:30]}, far beyond "
+                        f"its last ({last}): refused, the kiosk's next pushes still count"
+                    )
                 bundle = parse_body(kiosk_id, body)
+                check_envelopes(bundle)
             except BundleRefused as exc:
                 self._log(kiosk_id, "push", f"refused: {exc}")
                 raise
@@ -280,30 +303,16 @@ class Hub:
         return Imported(bundle.kiosk_id, added, already, sig_added, len(new_requests))
 
     def _arrived(self, ids: list[str]) -> None:
-        """Note the day each new request reached the hub: the lead must see it that day."""
-        path = self.folder.request_arrivals
-        arrivals = self.request_arrivals()
-        today = dt.date.today().isoformat()
-        for rid in ids:
-            arrivals.setdefault(rid, today)
-        write_json_atomic(path, arrivals)
+        note_arrivals(self.folder, ids)
 
     def request_arrivals(self) -> dict[str, str]:
         """Request id -> the day it reached this hub (ISO)."""
-        path = self.folder.request_arrivals
-        if not path.is_file():
-            return {}
-        loaded: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-        return loaded
+        return request_arrivals(self.folder)
 
     def requests_waiting(self) -> tuple[int, dt.date | None]:
         """Requests to talk held here that the lead has not marked seen or acted on, and the
         day the oldest of them arrived (None if none waits). Needs no key: ids and marks."""
-        marked = set(StatusBook(self.root).marks())
-        arrivals = self.request_arrivals()
-        waiting = [r.id for r in self.requests.records() if r.id not in marked]
-        days = [dt.date.fromisoformat(arrivals[i]) for i in waiting if i in arrivals]
-        return len(waiting), min(days, default=None)
+        return requests_waiting(self.root, self.requests, self.folder)
 
     def _finish_journal(self) -> None:
         """Merge again anything a crash interrupted (merging twice changes nothing)."""
@@ -321,25 +330,25 @@ class Hub:
             journal.unlink()
             hide_times(journal.parent)
 
+    def remove(self, record_id: str) -> str | None:
+        """Take a record out (a response, signed agreement or request); its kind, or None."""
+        with self._lock:
+            for kind, store in (
+                ("response", self.store),
+                ("signed agreement", self.signatures),
+                ("request to talk", self.requests),
+            ):
+                if store.remove([record_id]):
+                    self._log("hub", "remove", f"the lead took out a {kind}")
+                    return kind
+            return None
+
     # -- what the lead sees --------------------------------------------------------
 
     def kiosk_stats(self) -> dict[str, dict[str, Any]]:
         """Per kiosk: responses (to the nearest 10) and signed agreements held here, and when
         it was last seen (to the hour)."""
-        counts = self.store.counts()["by_kiosk"]
-        sigs: dict[str, int] = {}
-        for s in self.signatures.records():
-            sigs[s.kiosk_id] = sigs.get(s.kiosk_id, 0) + 1
-        ids = sorted(set(self.kiosks) | set(counts) | set(sigs))
-        return {
-            k: {
-                "responses": live_count(counts.get(k, 0)),  # live: to the nearest 10
-                "signed_agreements": sigs.get(k, 0),
-                "paired": k in self.kiosks,
-                "last_seen": (self.kiosks.get(k) or {}).get("last_seen"),
-            }
-            for k in ids
-        }
+        return kiosk_stats(self.kiosks, self.store, self.signatures)
 
     def close(self) -> None:
         self.store.close()
@@ -379,8 +388,6 @@ class Hub:
         append_line(self.folder.hub_log, line)
 
 
-#: A record's id (or any long hex run, with the word before it) in a message: the log
-#: says "a response", never which one.
 def _crash_point(name: str) -> None:
     """Tests stop the hub dead here (``ESAFETY_CRASH_AT=name``), as a power cut would."""
     if os.environ.get("ESAFETY_CRASH_AT") == name:
@@ -390,11 +397,3 @@ def _crash_point(name: str) -> None:
 def _now() -> str:
     """To the hour: the log shows when kiosks synced, not when a pupil pressed Finish."""
     return dt.datetime.now().strftime("%Y-%m-%d %H:00")
-
-
-def _claimed_kiosk(data: bytes) -> str:
-    try:
-        header = data.split(b"\n", 2)[1]
-        return str(json.loads(header)["kiosk_id"])[:60]
-    except (IndexError, ValueError, KeyError, TypeError):
-        return "unknown"

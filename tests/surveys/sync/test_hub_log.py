@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
 import pytest
 from nacl.public import PrivateKey
 
-from surveys.agreements.sealing import SealedSignature
+from surveys.agreements.sealing import PAD_TO, SealedSignature
 from surveys.keys import fingerprint
 from surveys.sync.bundle import BundleRefused, make_bundle
+from surveys.sync.envelope import SEAL_OVERHEAD
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import code_key, open_pairing, proof
 
@@ -18,7 +20,9 @@ RECORD = "0123456789abcdef0123456789abcdef"
 SCHOOL = PrivateKey.generate().public_key.encode()
 
 
-def sealed(content: str) -> SealedSignature:
+def sealed(fill: bytes) -> SealedSignature:
+    """A signature the size a kiosk seals (the hub checks sizes), its bytes all ``fill``."""
+    content = base64.b64encode(fill * (PAD_TO + SEAL_OVERHEAD)).decode()
     return SealedSignature(id=RECORD, kiosk_id="kiosk-b", key=fingerprint(SCHOOL), sealed=content)
 
 
@@ -27,9 +31,9 @@ def test_a_conflict_is_logged_without_the_record_id_and_only_to_the_hour(tmp_pat
     code = hub.new_pairing_code()
     key = code_key(code, "kiosk-b")
     secret, _school = open_pairing(key, hub.pair("kiosk-b", proof(key, "kiosk-b")))
-    hub.import_file(make_bundle("kiosk-b", secret, [], [sealed("AAAA")], []))
+    hub.import_file(make_bundle("kiosk-b", secret, [], [sealed(b"A")], []))
     with pytest.raises(BundleRefused, match=RECORD):  # staff at the terminal are told which
-        hub.import_file(make_bundle("kiosk-b", secret, [], [sealed("BBBB")], []))
+        hub.import_file(make_bundle("kiosk-b", secret, [], [sealed(b"B")], []))
     hub.close()
 
     log = (tmp_path / "hub" / "hub" / "sync-log.jsonl").read_text()

@@ -1,0 +1,155 @@
+"""What the hub's web server takes from anyone on the network, before any handler runs.
+
+An ASGI layer around the hub's FastAPI app (pure ASGI, so it sees every request,
+on every path, before FastAPI reads a byte of the body):
+
+* **Body limits, while streaming.** Each path has a limit (a pairing is a few
+  hundred bytes, a push at most :data:`kiosk.hub.web.MAX_PUSH`, anything else
+  none). A declared ``Content-Length`` over it is refused at once; a body sent
+  without one is counted as it arrives and refused with 413 the moment it passes
+  the limit: the hub never holds more than the limit of one request.
+* **Few at a time.** At most :data:`SLOTS` requests per path are being read or
+  handled at once. A few more (:data:`QUEUE`) wait up to :data:`WAIT_SECONDS` for a
+  slot, their bodies unread (three kiosks pushing at the end of a lesson all get
+  through); any other gets 503 with ``Retry-After`` at once, and a kiosk pushes
+  again later by itself. So twelve parallel 64 MiB pushes cost two bodies, not twelve.
+* **No slow bodies.** A body that stalls for :data:`IDLE_SECONDS` is dropped with
+  408, so a few slow senders cannot hold the slots for ever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import anyio
+from starlette.exceptions import HTTPException
+
+__all__ = ["IDLE_SECONDS", "QUEUE", "RETRY_AFTER", "SLOTS", "WAIT_SECONDS", "RequestGuard"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Requests per path read or handled at once (pushes are merged one at a time anyway).
+SLOTS = 2
+#: Requests per path that may wait for a slot, and for how many seconds.
+QUEUE = 8
+WAIT_SECONDS = 5.0
+#: Seconds a kiosk is asked to wait when the slots are full.
+RETRY_AFTER = 30
+#: Seconds a body may go without a byte arriving.
+IDLE_SECONDS = 20.0
+
+
+class RequestGuard:
+    """Per-path body limits and concurrency slots around ``app``.
+
+    ``limits`` maps a path to its largest body in bytes (any other path: none);
+    ``guarded`` are the paths whose requests take a slot.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limits: dict[str, int],
+        guarded: tuple[str, ...],
+        *,
+        slots: int = SLOTS,
+        idle_seconds: float = IDLE_SECONDS,
+    ) -> None:
+        self.app, self.limits, self.guarded = app, limits, guarded
+        self.slots, self.idle_seconds = slots, idle_seconds
+        self.busy: dict[str, int] = dict.fromkeys(guarded, 0)
+        self.waiting: dict[str, int] = dict.fromkeys(guarded, 0)
+        #: The most requests of one path ever read or handled at once (for tests).
+        self.most = 0
+        self._slots: dict[str, anyio.Semaphore] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        limit = self.limits.get(path, 0)
+        declared = _header(scope, b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _answer(send, 413, _too_large(limit))
+            return
+        if path not in self.guarded:
+            await self.app(scope, _limited(receive, limit, self.idle_seconds), send)
+            return
+        slots = self._slots.setdefault(path, anyio.Semaphore(self.slots))
+        got = False
+        if self.waiting[path] < QUEUE:  # one event loop: no lock needed around the counts
+            self.waiting[path] += 1
+            try:
+                with anyio.move_on_after(WAIT_SECONDS):
+                    await slots.acquire()
+                    got = True
+            finally:
+                self.waiting[path] -= 1
+        if not got:
+            await _answer(
+                send, 503, "the hub is busy: try again shortly", {"retry-after": str(RETRY_AFTER)}
+            )
+            return
+        self.busy[path] += 1
+        self.most = max(self.most, self.busy[path])
+        try:
+            await self.app(scope, _limited(receive, limit, self.idle_seconds), send)
+        finally:
+            self.busy[path] -= 1
+            slots.release()
+
+
+def _too_large(limit: int) -> str:
+    if limit == 0:
+        return "this address takes no body"
+    return f"too large (more than {limit:,} bytes): push in smaller batches"
+
+
+def _limited(receive: Receive, limit: int, idle_seconds: float) -> Receive:
+    """``receive`` that counts the body as it comes and stops it at ``limit`` or a stall.
+
+    Raises Starlette's ``HTTPException``: FastAPI answers it (413 or 408) from
+    wherever the handler was reading the body.
+    """
+    received = 0
+
+    async def receive_limited() -> Message:
+        nonlocal received
+        try:
+            with anyio.fail_after(idle_seconds):
+                message = await receive()
+        except TimeoutError:
+            raise HTTPException(408, "the body stopped arriving: send it again") from None
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(413, _too_large(limit))
+        return message
+
+    return receive_limited
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _answer(
+    send: Send, status: int, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    # The body is left unread: close the connection rather than read what follows.
+    raw.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

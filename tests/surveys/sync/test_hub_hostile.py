@@ -1,0 +1,263 @@
+"""The hub under hostile traffic (issue 12 item 4): a real uvicorn server in a thread of
+this process, so that its memory is this process's, measured around each attack.
+
+Each attack leaves every file the hub keeps (its log apart, which notes refusals)
+unchanged, and the process's peak memory (``VmHWM``, reset through
+``/proc/self/clear_refs``) grows by no more than the limit says.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.client
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from nacl.public import PrivateKey
+
+import content as shipped
+from kiosk.hub.guard import QUEUE, SLOTS, WAIT_SECONDS
+from kiosk.hub.web import MAX_PUSH, make_app
+from surveys.content.library import load_content
+from surveys.model import Response
+from surveys.sealed import seal_response
+from surveys.sync.bundle import BundleRefused, body_of, mac_of
+from surveys.sync.hub import COUNTER_WINDOW, Hub
+from surveys.sync.pairing import code_key, open_pairing, proof
+from tests.surveys.sync.processes import free_port
+
+SCHOOL = PrivateKey.generate().public_key.encode()
+KIOSK = "kiosk-1a2b3c4d"
+MiB = 1024 * 1024
+CHUNK = b"x" * MiB  # one buffer, sent again and again: the client holds 1 MiB
+
+
+def memory() -> dict[str, int]:
+    """This process's VmRSS and VmHWM (peak), in MiB."""
+    out = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            out[name] = int(value.split()[0]) // 1024
+    return out
+
+
+def reset_peak() -> int:
+    """Reset the peak to now (Linux: ``echo 5 > /proc/self/clear_refs``); returns RSS in MiB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return memory()["VmRSS"]
+
+
+def hub_files(hub: Hub) -> dict[str, bytes]:
+    """Every file the hub keeps but its log (a refusal is logged, by design)."""
+    return {
+        str(p.relative_to(hub.root)): p.read_bytes()
+        for p in sorted(hub.root.rglob("*"))
+        if p.is_file() and p != hub.folder.hub_log
+    }
+
+
+class Server:
+    def __init__(self, hub: Hub) -> None:
+        self.port = free_port()
+        self.guard = make_app(hub, "http://hub.test")
+        config = uvicorn.Config(self.guard, host="127.0.0.1", port=self.port, log_level="error")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the hub did not start"
+            time.sleep(0.05)
+
+    def send(
+        self, path: str, mebibytes: int, headers: dict[str, str], *, declare: bool = False
+    ) -> int:
+        """POST ``mebibytes`` MiB, chunked (no length) unless ``declare``; the status, or 0
+        if the hub closed the connection before answering (it stopped reading)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            sent = {**headers}
+            if declare:
+                sent["Content-Length"] = str(mebibytes * MiB)
+            body = (CHUNK for _ in range(mebibytes))
+            conn.request("POST", path, body=body, headers=sent, encode_chunked=not declare)
+            return conn.getresponse().status
+        except (ConnectionError, BrokenPipeError):
+            try:
+                return conn.getresponse().status
+            except (ConnectionError, http.client.HTTPException, OSError):
+                return 0
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def paired(tmp_path: Path) -> Iterator[tuple[Hub, bytes, Server]]:
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
+    code = hub.new_pairing_code()
+    key = code_key(code, KIOSK)
+    secret, _ = open_pairing(key, hub.pair(KIOSK, proof(key, KIOSK)))
+    server = Server(hub)
+    yield hub, secret, server
+    server.stop()
+    hub.close()
+
+
+def push_headers(secret: bytes, counter: int, body: bytes = b"") -> dict[str, str]:
+    mac = mac_of(secret, str(counter).encode() + b"\n" + body, b"push")
+    return {"X-Esafety-Kiosk": KIOSK, "X-Esafety-Counter": str(counter), "X-Esafety-Mac": mac}
+
+
+def test_a_400_mb_pairing_body_is_cut_at_4_kib_while_streaming(paired):
+    hub, _secret, server = paired
+    before = hub_files(hub)
+    rss = reset_peak()
+    status = server.send("/pair", 400, {"Content-Type": "application/json"})
+    grew = memory()["VmHWM"] - rss
+    print(f"pair 400 MiB chunked: status {status}, peak RSS +{grew} MiB (from {rss} MiB)")
+    assert status in (413, 0)
+    assert grew < 20, f"the hub's memory grew by {grew} MiB for a body it should cut at 4 KiB"
+    assert server.send("/pair", 400, {}, declare=True) == 413  # declared: refused unread
+    assert hub_files(hub) == before
+
+
+def test_a_push_from_a_kiosk_not_paired_is_refused_before_its_body(paired):
+    hub, _secret, server = paired
+    before = hub_files(hub)
+    rss = reset_peak()
+    headers = {"X-Esafety-Kiosk": "kiosk-99999999", "X-Esafety-Counter": "1"}
+    status = server.send("/push", 60, {**headers, "X-Esafety-Mac": "0" * 64})
+    grew = memory()["VmHWM"] - rss
+    print(f"unpaired push 60 MiB: status {status}, peak RSS +{grew} MiB")
+    assert status in (403, 0)
+    assert grew < 20
+    assert hub_files(hub) == before
+
+
+def test_a_push_over_the_limit_is_stopped_at_the_limit(paired):
+    hub, secret, server = paired
+    before = hub_files(hub)
+    rss = reset_peak()
+    status = server.send("/push", MAX_PUSH // MiB + 100, push_headers(secret, 1))
+    grew = memory()["VmHWM"] - rss
+    print(f"push {MAX_PUSH // MiB + 100} MiB chunked: status {status}, peak RSS +{grew} MiB")
+    assert status in (413, 0)
+    assert grew < MAX_PUSH // MiB + 30
+    assert hub_files(hub) == before
+
+
+def test_twelve_parallel_big_pushes_are_read_two_at_a_time(paired):
+    hub, secret, server = paired
+    before = hub_files(hub)
+    rss = reset_peak()
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        # Sealed with the kiosk's real secret but not over this body: read whole, then refused.
+        jobs = [pool.submit(server.send, "/push", 60, push_headers(secret, 1)) for _ in range(12)]
+        statuses = sorted(j.result() for j in jobs)
+    grew = memory()["VmHWM"] - rss
+    print(f"12 x 60 MiB pushes at once: {statuses}, peak RSS +{grew} MiB (from {rss} MiB)")
+    assert set(statuses) <= {403, 503, 0} and server.guard.most == SLOTS
+    assert statuses.count(503) >= 12 - SLOTS - QUEUE  # the rest waited their turn
+    assert grew < SLOTS * 60 + 60, f"{grew} MiB for 12 pushes"
+    assert hub_files(hub) == before
+
+
+def test_the_hub_answers_busy_with_retry_after(paired):
+    _hub, secret, server = paired
+    slow = [threading.Event() for _ in range(SLOTS)]
+
+    def hold(done: threading.Event) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.putrequest("POST", "/push")
+        for k, v in {**push_headers(secret, 1), "Transfer-Encoding": "chunked"}.items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        conn.send(b"1\r\nx\r\n")  # a byte, then wait (under the 20 s stall limit)
+        done.wait(WAIT_SECONDS + 8)
+        conn.close()
+
+    threads = [threading.Thread(target=hold, args=(e,)) for e in slow]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    started = time.monotonic()
+    conn.request("POST", "/push", body=b"{}", headers=push_headers(secret, 2, b"{}"))
+    answer = conn.getresponse()
+    waited = time.monotonic() - started
+    assert answer.status == 503 and answer.getheader("Retry-After") == "30"
+    assert WAIT_SECONDS - 0.5 < waited < WAIT_SECONDS + 3  # it waited its turn, then gave up
+    assert b"busy" in answer.read()
+    for e in slow:
+        e.set()
+    for t in threads:
+        t.join()
+
+
+def real_body(when: str = "2026/27") -> bytes:
+    q = load_content(shipped.SHIPPED_DIR).for_parents()
+    assert q is not None
+    response = Response(
+        id="cd" * 16, questionnaire_id=q.id, questionnaire_version=q.version,
+        content_hash=q.content_hash, band=None, academic_year=when, term="autumn",
+        kiosk_id=KIOSK, answers={},
+    )  # fmt: skip
+    return body_of(KIOSK, [seal_response(response, SCHOOL)], [], [q])
+
+
+def test_a_push_numbered_far_ahead_is_refused_and_the_kiosk_carries_on(tmp_path):
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
+    code = hub.new_pairing_code()
+    key = code_key(code, KIOSK)
+    secret, _ = open_pairing(key, hub.pair(KIOSK, proof(key, KIOSK)))
+    body = real_body()
+    before = hub_files(hub)
+    for counter in (10**15, COUNTER_WINDOW + 1):
+        mac = mac_of(secret, str(counter).encode() + b"\n" + body, b"push")
+        with pytest.raises(BundleRefused, match="far beyond its last"):
+            hub.import_push(KIOSK, counter, mac, body)
+        assert hub_files(hub) == before
+    mac = mac_of(secret, b"1\n" + body, b"push")
+    assert hub.import_push(KIOSK, 1, mac, body).added == 1  # the real kiosk's next push
+    assert hub.kiosks[KIOSK]["last_counter"] == 1
+    hub.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda b: b.replace(b'"academic_year":"2026/27"', b'"academic_year":"2026/29"'), "year"),
+        (lambda b: b.replace(b'"academic_year":"2026/27"', b'"academic_year":"2098/99"'), "year"),
+        (lambda b: _resealed(b, b"A" * 5000), "size"),
+        (lambda b: _resealed(b, b"not base64!"), "sealed"),
+    ],
+)
+def test_a_record_no_kiosk_makes_is_refused_whole(tmp_path, change, why):
+    hub = Hub(tmp_path / "hub", school_key=SCHOOL)
+    code = hub.new_pairing_code()
+    key = code_key(code, KIOSK)
+    secret, _ = open_pairing(key, hub.pair(KIOSK, proof(key, KIOSK)))
+    body = change(real_body())
+    before = hub_files(hub)
+    mac = mac_of(secret, b"1\n" + body, b"push")
+    with pytest.raises(BundleRefused, match=why):
+        hub.import_push(KIOSK, 1, mac, body)
+    assert hub_files(hub) == before
+    hub.close()
+
+
+def _resealed(body: bytes, sealed: bytes) -> bytes:
+    import json
+
+    doc = json.loads(body)
+    doc["responses"][0]["sealed"] = sealed.decode()
+    return json.dumps(doc).encode()
