@@ -68,6 +68,7 @@ def serve(
         port=port,
         ws="websockets-sansio",  # as Flet's own server
         log_level="warning",
+        timeout_graceful_shutdown=5,  # a half-open connection must not keep it from stopping
         **tls,
     )
     uvicorn_server = uvicorn.Server(config)

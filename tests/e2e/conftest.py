@@ -83,6 +83,7 @@ def start_kiosk(tmp_path: Path) -> Iterator:
             p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
+            p.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
