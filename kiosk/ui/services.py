@@ -171,7 +171,8 @@ class KioskServices:
                 band = next((g.band for g in years if g.id == signing.year_group), None)
                 band = band or self.settings.band or AgeBand.AGES_4_7
                 return self.library.routes_for_signer(Audience.PUPILS, band)
-            adult = Audience.STAFF if signing.signer == Signer.STAFF else Audience.PARENTS
+            school_side = (Signer.STAFF, Signer.GOVERNORS, Signer.CONTRACTORS)
+            adult = Audience.STAFF if signing.signer in school_side else Audience.PARENTS
             return self.library.routes_for_signer(adult)
         return self.library.routes_for(questionnaire, self.settings.band, question=question)
 

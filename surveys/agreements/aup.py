@@ -45,6 +45,8 @@ class Signer(enum.StrEnum):
     PARENTS = "parents"
     STAFF = "staff"
     VISITORS = "visitors"
+    GOVERNORS = "governors"
+    CONTRACTORS = "contractors"
 
 
 class _Strict(BaseModel):

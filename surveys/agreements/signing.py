@@ -74,7 +74,10 @@ class AgreementLibrary:
         have = {a.signer for a in self.aups.values()}
         if Signer.PUPILS not in have:
             have.discard(Signer.PARENTS)  # a parent reads their child's agreement first
-        order = [Signer.PARENTS, Signer.PUPILS, Signer.STAFF, Signer.VISITORS]
+        order = [
+            Signer.PARENTS, Signer.PUPILS, Signer.STAFF, Signer.GOVERNORS, Signer.CONTRACTORS,
+            Signer.VISITORS,
+        ]  # fmt: skip
         return [s for s in order if s in have]
 
 

@@ -20,12 +20,16 @@ WHO_KEYS = {
     Signer.PUPILS: "aup_who_pupil",
     Signer.STAFF: "aup_who_staff",
     Signer.VISITORS: "aup_who_visitor",
+    Signer.GOVERNORS: "aup_who_governor",
+    Signer.CONTRACTORS: "aup_who_contractor",
 }
 WHO_ICONS = {
     Signer.PARENTS: ft.Icons.FAMILY_RESTROOM,
     Signer.PUPILS: ft.Icons.BACKPACK,
     Signer.STAFF: ft.Icons.BADGE,
     Signer.VISITORS: ft.Icons.PERSON_PIN,
+    Signer.GOVERNORS: ft.Icons.ACCOUNT_BALANCE,
+    Signer.CONTRACTORS: ft.Icons.ENGINEERING,
 }
 
 
@@ -143,9 +147,12 @@ def _field(label: str, value: str) -> ft.TextField:
 def _label_key(flow: SigningFlow, name: str) -> str:
     """The string key naming a details field for this signer."""
     if name == "relationship":
-        return {Signer.STAFF: "aup_role", Signer.VISITORS: "aup_organisation"}.get(
-            flow.signer or Signer.PARENTS, "aup_relationship"
-        )
+        return {
+            Signer.STAFF: "aup_role",
+            Signer.GOVERNORS: "aup_governor_role",
+            Signer.VISITORS: "aup_organisation",
+            Signer.CONTRACTORS: "aup_company",
+        }.get(flow.signer or Signer.PARENTS, "aup_relationship")
     return {"signer_name": "aup_your_name", "child_name": "aup_child_name"}.get(name, "aup_class")
 
 
