@@ -223,6 +223,7 @@ class ReplaysAReceipt:
 
 
 def test_a_receipt_seen_on_the_wire_does_not_let_the_next_push_go(tmp_path, library):
+    from surveys.demo import demo_responses
     from surveys.sealed import seal_response
     from surveys.storage.files import MemoryShelf
     from surveys.storage.responses import ResponseStore
@@ -230,7 +231,6 @@ def test_a_receipt_seen_on_the_wire_does_not_let_the_next_push_go(tmp_path, libr
     from surveys.sync.outbox import MIN_BATCH, KioskSync
     from surveys.sync.pairing import pairing_text
     from tests.surveys.sync.fakes import FakeTransport
-    from surveys.demo import demo_responses
 
     the_hub = Hub(tmp_path / "hub", school_key=SCHOOL)
     root = tmp_path / "kiosk"
@@ -307,8 +307,12 @@ def test_forwarded_for_from_a_tablet_does_not_make_it_the_kiosk_computer():
 
     server = Served(OriginCheck(app), host="0.0.0.0", ws="websockets-sansio")
     try:
-        conn = http.client.HTTPConnection(source, server.port, timeout=10, source_address=(source, 0))
-        conn.request("GET", "/", headers={"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=127.0.0.1"})
+        conn = http.client.HTTPConnection(
+            source, server.port, timeout=10, source_address=(source, 0)
+        )
+        conn.request(
+            "GET", "/", headers={"X-Forwarded-For": "127.0.0.1", "Forwarded": "for=127.0.0.1"}
+        )
         assert conn.getresponse().status == 204
         conn.close()
     finally:
@@ -376,6 +380,7 @@ def test_a_flood_of_unknown_paths_does_not_push_the_engine_out_of_the_web_cache(
     (the 5-10 MB engine: about a second of CPU each). Now only real files are kept."""
     from starlette.applications import Starlette
     from starlette.routing import Mount
+
     from kiosk.ui.webcache import WebCache
     from tests.kiosk.test_webcache import ENGINE, INDEX, SpaFiles
 
@@ -403,4 +408,4 @@ def test_a_flood_of_unknown_paths_does_not_push_the_engine_out_of_the_web_cache(
         answer = client.get("/main.dart.js", headers=gz)
         assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip"
     assert fetched.count("/main.dart.js") == 1, f"the engine gzipped {len(fetched)} times"
-    assert len(cache._gzipped) <= 2  # noqa: SLF001 - the cache's size is what is attacked
+    assert len(cache._gzipped) <= 2
