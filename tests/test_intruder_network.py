@@ -35,7 +35,7 @@ import pytest
 import uvicorn
 from nacl.public import PrivateKey
 
-from kiosk.hub.guard import SLOTS, WAIT_SECONDS, RequestGuard
+from kiosk.hub.guard import MIN_RATE, SLOTS, WAIT_SECONDS, RequestGuard
 from kiosk.hub.web import MAX_PAIR, MAX_PUSH, make_app
 from kiosk.ui.origin import OriginCheck
 from kiosk.ui.staff_desk import is_loopback
@@ -94,40 +94,29 @@ def hub(tmp_path: Path) -> Iterator[tuple[Hub, bytes]]:
 # -- 1. the school network against the hub --------------------------------------------
 
 
-def dribble(port: int, path: str, headers: dict[str, str], stop: threading.Event) -> None:
-    """Declare a body, then send it a byte at a time, each just inside the stall limit."""
+def dribble(
+    port: int, path: str, headers: dict[str, str], stop: threading.Event, chunk: int, every: float
+) -> None:
+    """Declare a body, then send it ``chunk`` bytes at a time, every ``every`` seconds."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.putrequest("POST", path)
     for k, v in headers.items():
         conn.putheader(k, v)
     conn.endheaders()
     try:
-        while not stop.wait(0.4):
-            conn.send(b" ")
+        while not stop.wait(every):
+            conn.send(b" " * chunk)
     except OSError:
         pass
     finally:
         conn.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "Slow bodies hold the hub's slots for ever: the 20 s stall limit is per read, not per "
-        "body, so a client that sends a byte every 19 s holds a slot as long as its declared "
-        "length lasts: 4,096 bytes x 19 s = 21.6 hours on /pair, 64 MiB x 19 s = 40 years on "
-        "/push. Two such connections (SLOTS = 2) from anyone on the network block every "
-        "pairing; on /push they need only a paired kiosk id, sent in clear in every push "
-        "header. Measured here with the real guard and a 1 s stall limit: a byte every 0.4 s "
-        "kept both slots for 4 s (4x the limit) and the real kiosk's request got 503 after "
-        "waiting 5 s. Needs a whole-body deadline or a minimum average rate"
-    ),
-)
-@pytest.mark.parametrize("path", ["/pair", "/push"])
-def test_slow_bodies_cannot_hold_the_hubs_slots_past_the_stall_limit(hub, path):
+def hold_slots_then_ask(hub, path: str, chunk: int, every: float) -> tuple[int, int]:
+    """Two slow senders on ``path`` (the real guard, its stall limit 1 s so the test takes
+    seconds), then the real kiosk's request 4 s later: (slots taken at 0.5 s, its status)."""
     the_hub, secret = hub
-    stall = 1.0  # the real guard, with a short stall limit so the test takes seconds
+    stall = 1.0
     guard = RequestGuard(
         make_app(the_hub, "http://hub.test").app,
         {"/pair": MAX_PAIR, "/push": MAX_PUSH},
@@ -145,14 +134,15 @@ def test_slow_bodies_cannot_hold_the_hubs_slots_past_the_stall_limit(hub, path):
             "Content-Length": str(MAX_PUSH),
         }
     holders = [
-        threading.Thread(target=dribble, args=(server.port, path, headers, stop))
+        threading.Thread(target=dribble, args=(server.port, path, headers, stop, chunk, every))
         for _ in range(SLOTS)
     ]
     try:
         for t in holders:
             t.start()
-        time.sleep(4 * stall)  # four times the stall limit: a guard would have let go
-        assert guard.busy[path] == SLOTS, "the slow senders did not even take the slots"
+        time.sleep(0.5)
+        taken = guard.busy[path]
+        time.sleep(4 * stall - 0.5)  # four times the stall limit
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         if path == "/pair":
             body = json.dumps({"kiosk_id": "kiosk-00000001", "proof": "0" * 64}).encode()
@@ -168,14 +158,43 @@ def test_slow_bodies_cannot_hold_the_hubs_slots_past_the_stall_limit(hub, path):
             )
         status = conn.getresponse().status
         conn.close()
-        # The real kiosk gets an answer from the hub itself (403/422 for this stand-in
-        # body), not "busy" because two slow senders still hold both slots.
-        assert status != 503, f"the real request got 503 after {WAIT_SECONDS} s in the queue"
+        return taken, status
     finally:
         stop.set()
         for t in holders:
             t.join(10)
         server.stop()
+
+
+@pytest.mark.parametrize("path", ["/pair", "/push"])
+def test_a_byte_now_and_then_no_longer_holds_the_hubs_slots(hub, path):
+    """Fixed here. The stall limit was per read, not per body: a byte every 19 s held a
+    slot as long as the declared length lasted (4,096 bytes: 21.6 hours on /pair; 64 MiB
+    on /push, with a kiosk id read off the wire), and two such senders blocked every
+    pairing or every push (503 after 5 s in the queue). A body now has the stall limit
+    plus a second per MIN_RATE (500) bytes: here, a byte every 0.4 s is cut after 1 s."""
+    taken, status = hold_slots_then_ask(hub, path, chunk=1, every=0.4)
+    assert taken == SLOTS, "the slow senders did not even take the slots"
+    # The real kiosk gets the hub's own answer (403/422 to this stand-in body), not busy.
+    assert status != 503, f"the real request got 503 after {WAIT_SECONDS} s in the queue"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        f"A push just over the minimum rate still holds a slot for hours: {MIN_RATE} bytes a "
+        "second for 64 MiB (MAX_PUSH) is 37 hours, so two senders at 600 B/s (10 kbit/s "
+        "together) with a kiosk id read off the wire (every push sends it in clear) block "
+        "every kiosk's pushes: measured, the real push got 503 after 5 s in the queue. A "
+        "pairing at that rate is cut within 28 s (4 KiB). Needs pushes held per kiosk id, "
+        "or a higher minimum rate for /push"
+    ),
+)
+def test_a_push_just_over_the_minimum_rate_cannot_hold_the_push_slots(hub):
+    taken, status = hold_slots_then_ask(hub, "/push", chunk=300, every=0.5)
+    assert taken == SLOTS
+    assert status != 503, f"the real push got 503 after {WAIT_SECONDS} s in the queue"
 
 
 def test_the_pairing_page_believes_neither_forwarded_for_nor_a_rebound_name(hub):
