@@ -428,3 +428,28 @@ def test_a_flood_of_unknown_paths_does_not_push_the_engine_out_of_the_web_cache(
         assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip"
     assert fetched.count("/main.dart.js") == 1, f"the engine gzipped {len(fetched)} times"
     assert len(cache._gzipped) <= 2
+
+
+# -- 5. a local user of the kiosk laptop ------------------------------------------------
+
+
+def test_another_local_account_cannot_reset_the_pin_back_off(tmp_path):
+    """The back-off lives in pin-guard.json: deleting or rewriting it would reset it. The
+    data folder is the kiosk account's alone (0700) and the file 0600, so another account
+    on the laptop can neither read, replace nor delete it. (The kiosk's own account, and
+    any account that can reach 127.0.0.1 while no PIN is set, are the kiosk computer: by
+    design, see docs/privacy.md.)"""
+    import os
+    import stat
+
+    from surveys.storage.layout import DataFolder
+    from surveys.storage.settings import KioskSettings, save_settings
+
+    data = tmp_path / "data"
+    save_settings(data, KioskSettings())
+    guard = PinGuard.in_folder(data, Clock())
+    guard.check("0000", PinHash.make("4826"))
+    path = DataFolder(data).pin_guard
+    assert stat.S_IMODE(os.stat(data).st_mode) & 0o077 == 0
+    assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+    assert json.loads(path.read_text())["failures"] == 1
