@@ -14,7 +14,10 @@ on every path, before FastAPI reads a byte of the body):
   through); any other gets 503 with ``Retry-After`` at once, and a kiosk pushes
   again later by itself. So twelve parallel 64 MiB pushes cost two bodies, not twelve.
 * **No slow bodies.** A body that stalls for :data:`IDLE_SECONDS` is dropped with
-  408, so a few slow senders cannot hold the slots for ever.
+  408, and so is one that arrives slower, on the whole, than :data:`MIN_RATE`
+  (it has :data:`IDLE_SECONDS` plus a second per ``MIN_RATE`` bytes received, as
+  Apache's ``mod_reqtimeout`` ``body=20,MinRate=500``): a byte every 19 s no longer
+  holds a slot for as long as its declared length lasts (a 4 KiB pairing: 21 hours).
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ from typing import Any
 import anyio
 from starlette.exceptions import HTTPException
 
-__all__ = ["IDLE_SECONDS", "QUEUE", "RETRY_AFTER", "SLOTS", "WAIT_SECONDS", "RequestGuard"]
+__all__ = [
+    "IDLE_SECONDS",
+    "MIN_RATE",
+    "QUEUE",
+    "RETRY_AFTER",
+    "SLOTS",
+    "WAIT_SECONDS",
+    "RequestGuard",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +54,8 @@ WAIT_SECONDS = 5.0
 RETRY_AFTER = 30
 #: Seconds a body may go without a byte arriving.
 IDLE_SECONDS = 20.0
+#: Bytes a second a body must average, beyond its first :data:`IDLE_SECONDS`.
+MIN_RATE = 500
 
 
 class RequestGuard:
@@ -113,21 +126,29 @@ def _too_large(limit: int) -> str:
 
 
 def _limited(receive: Receive, limit: int, idle_seconds: float) -> Receive:
-    """``receive`` that counts the body as it comes and stops it at ``limit`` or a stall.
+    """``receive`` that counts the body as it comes and stops it at ``limit``, a stall, or
+    an average under :data:`MIN_RATE`.
 
     Raises Starlette's ``HTTPException``: FastAPI answers it (413 or 408) from
     wherever the handler was reading the body.
     """
     received = 0
+    started = anyio.current_time()
+    whole = False  # the body has all arrived: what follows is only the wait for a disconnect
 
     async def receive_limited() -> Message:
-        nonlocal received
+        nonlocal received, whole
+        wait = idle_seconds
+        if not whole:
+            budget = started + idle_seconds + received / MIN_RATE - anyio.current_time()
+            wait = max(0.0, min(wait, budget))
         try:
-            with anyio.fail_after(idle_seconds):
+            with anyio.fail_after(wait):
                 message = await receive()
         except TimeoutError:
             raise HTTPException(408, "the body stopped arriving: send it again") from None
         if message["type"] == "http.request":
+            whole = not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > limit:
                 raise HTTPException(413, _too_large(limit))

@@ -131,7 +131,7 @@ class WebCache:
                 entry = self._gzipped.get(path)
                 if entry is None:
                     entry = await self._fetch(scope, receive, send, cache_control)
-                    if entry is not None and len(self._gzipped) < _MAX_KEPT:
+                    if entry is not None and _kept(path, entry) and len(self._gzipped) < _MAX_KEPT:
                         self._gzipped[path] = entry
             self._locks.pop(path, None)
             if entry is None:
@@ -234,6 +234,17 @@ class WebCache:
             await pass_on({"type": "http.response.body", "body": body})
             return None
         return _Gzipped(etag, packed, keep)
+
+
+def _kept(path: str, entry: _Gzipped) -> bool:
+    """Whether ``entry`` is a file of that name, worth keeping under ``path``.
+
+    Any unknown path (a tablet's ``/again-…`` after a reconnect, or anyone's junk) is
+    answered with the start page: kept under each such path, 256 of them filled the
+    cache, and every file not yet kept was then gzipped again for every tablet.
+    """
+    ctype = next((v for k, v in entry.headers if k == b"content-type"), b"")
+    return not ctype.startswith(b"text/html") or path == "/" or path.endswith(".html")
 
 
 def _accepts_gzip(accept: str) -> bool:
