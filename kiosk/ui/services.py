@@ -75,6 +75,9 @@ class KioskServices:
     agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
     pins: PinGuard = field(init=False)  # kept in the data folder: a restart does not reset it
+    #: The kiosk computer's own browser has a back-off of its own: a pupil guessing at a
+    #: tablet can lock the tablets, never the teacher at the kiosk computer.
+    pins_here: PinGuard = field(init=False)
     #: How many requests to talk this kiosk takes in a short time (a prank must not bury one).
     request_limit: SendLimit = field(default_factory=SendLimit)
     #: Why the last save failed, for the staff screen ("" once a save works again):
@@ -85,6 +88,7 @@ class KioskServices:
     def __post_init__(self) -> None:
         self.settings = load_settings(self.data_dir)
         self.pins = PinGuard.in_folder(self.data_dir, self.clock)
+        self.pins_here = PinGuard.in_folder(self.data_dir, self.clock, kiosk_computer=True)
         aups = dict(self.library.aups)
         self.agreement_problems = changed_without_new_version(aups, self.data_dir)
         set_aside = {p.agreement_id for p in self.agreement_problems}

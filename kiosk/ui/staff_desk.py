@@ -112,11 +112,12 @@ class StaffDesk(Host):
         if stored is None:
             self.show_staff()
             return
-        ok = await asyncio.to_thread(self.services.pins.check, pin, stored)
+        guard = self.services.pins_here if self.on_kiosk_computer() else self.services.pins
+        ok = await asyncio.to_thread(guard.check, pin, stored)
         if ok:
             await self.show_settings()
             return
-        wait = self.services.pins.wait_seconds()
+        wait = guard.wait_seconds()
         self._message = (
             self.t("staff_pin_wait", seconds=wait) if wait else self.t("staff_pin_wrong")
         )

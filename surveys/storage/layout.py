@@ -74,6 +74,11 @@ class DataFolder:
         return self.root / "pin-guard.json"
 
     @property
+    def pin_guard_here(self) -> Path:
+        """The kiosk computer's own wrong-PIN back-off, apart from the tablets'."""
+        return self.root / "pin-guard-here.json"
+
+    @property
     def sync_state(self) -> Path:
         return self.root / "sync" / "state.json"
 

@@ -113,9 +113,13 @@ class PinGuard:
         self._failures, self._locked_until = self._load()
 
     @classmethod
-    def in_folder(cls, root: Path, clock: Clock | None = None) -> PinGuard:
-        """The back-off kept in data folder ``root`` (``pin-guard.json``)."""
-        return cls(clock, DataFolder(root).pin_guard)
+    def in_folder(
+        cls, root: Path, clock: Clock | None = None, *, kiosk_computer: bool = False
+    ) -> PinGuard:
+        """The back-off kept in data folder ``root``: ``pin-guard.json`` for the tablets, or
+        ``pin-guard-here.json`` for the kiosk computer's own browser (see KioskServices)."""
+        folder = DataFolder(root)
+        return cls(clock, folder.pin_guard_here if kiosk_computer else folder.pin_guard)
 
     def _load(self) -> tuple[int, float]:
         if self._path is None or not self._path.exists():
