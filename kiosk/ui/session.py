@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from kiosk.ui.host import Handler, KioskView
+from kiosk.ui.morph import morph
 from kiosk.ui.reconnect import ComingBack
 from kiosk.ui.screens import agreement, intro, questions, start, stop, thanks
 from kiosk.ui.screens import help as help_screen
@@ -51,6 +52,9 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         ComingBack.__init__(self)
         self._warning: ft.AlertDialog | None = None
         self._redraw: Callable[[], None] = self.show_start
+        self._shown: ft.Control | None = None  # what the page shows, and which kind of screen
+        self._shown_kind = ""
+        self._screens = 0
         StaffDesk.__init__(self)
         TalkDesk.__init__(self)
 
@@ -120,9 +124,16 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
 
     # -- layout -----------------------------------------------------------------
 
-    def render(self, view: str, body: list[ft.Control], *, staff_button: bool = False) -> None:
-        """Replace the whole page with one screen (a top bar and a centred body)."""
+    def render(
+        self, view: str, body: list[ft.Control], *, staff_button: bool = False, kind: str = ""
+    ) -> None:
+        """Show one screen (a top bar and a centred body) in place of the last.
+
+        A screen of the same ``kind`` as the one shown (one question after another)
+        is morphed into it (:func:`~kiosk.ui.morph.morph`): only what differs is sent.
+        """
         self.view = view
+        self._screens += 1
         left: list[ft.Control] = []
         if staff_button:
             left.append(
@@ -151,12 +162,16 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             spacing=28,
             scroll=ft.ScrollMode.AUTO,
             expand=True,
+            key=f"screen-{self._screens}",  # a new screen starts at the top, never scrolled
         )
-        self.page.controls[:] = [
-            ft.Column(
-                [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
-            )
-        ]
+        screen: ft.Control = ft.Column(
+            [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        )
+        if kind and kind == self._shown_kind and self._shown is not None:
+            screen = morph(self._shown, screen)
+        if screen is not self._shown:
+            self.page.controls[:] = [screen]
+        self._shown, self._shown_kind = screen, kind
         self.page.update()
 
     # -- screens ------------------------------------------------------------------
@@ -189,9 +204,9 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         elif flow.step == Step.RIGHTS:
             self.render("flow", intro.build_rights(self, flow))
         elif flow.step == Step.QUESTION:
-            self.render("flow", questions.build_question(self, flow))
+            self.render("flow", questions.build_question(self, flow), kind="question")
         elif flow.step == Step.FINISH:
-            self.render("flow", questions.build_finish(self, flow))
+            self.render("flow", questions.build_finish(self, flow), kind="finish")
         elif flow.step == Step.STOPPING:
             self.render("flow", stop.build_confirm(self, flow))
         elif flow.step == Step.STOPPED:
@@ -227,7 +242,7 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             self.render("flow", questions.build_finish(self, flow, failed=True))
             return
         record = self._sealed
-        self.render("flow", questions.build_finish(self, flow, saving=True))
+        self.render("flow", questions.build_finish(self, flow, saving=True), kind="finish")
         try:
             await asyncio.to_thread(self.services.save_response, record)
         except Exception:

@@ -47,6 +47,14 @@ from surveys.model import AgeBand, Questionnaire
 REGISTER_CLIENT, PAGE_PATCH, CONTROL_EVENT = 1, 2, 3
 REPLACE, ADD, REMOVE, MOVE = 0, 1, 2, 3
 CHROMIUM = "/usr/bin/chromium"
+#: ``esafety`` under cProfile. uvicorn re-raises SIGTERM after its graceful stop; a
+#: Python handler turns it into SystemExit, so the profile is written.
+PROFILED = """
+import cProfile, signal, sys
+from kiosk.cli.main import main
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+cProfile.run("main(sys.argv[2:])", sys.argv[1])
+"""
 
 
 # -- Flet's protocol: a copy of the page's controls, kept up to date by its patches --------
@@ -233,8 +241,9 @@ class Journey:
         return steps, answers
 
 
-async def pupil(url: str, journey: Journey, rng: random.Random, pace: tuple[float, float],
-                out: Results) -> None:
+async def pupil(
+    url: str, journey: Journey, rng: random.Random, pace: tuple[float, float], out: Results
+) -> None:
     tablet = await Tablet.open(url)
     try:
         steps, answers = journey.steps(rng)
@@ -248,8 +257,9 @@ async def pupil(url: str, journey: Journey, rng: random.Random, pace: tuple[floa
         await tablet.close()
 
 
-async def browser_pupil(url: str, journey: Journey, rng: random.Random,
-                        pace: tuple[float, float], out: Results) -> None:
+async def browser_pupil(
+    url: str, journey: Journey, rng: random.Random, pace: tuple[float, float], out: Results
+) -> None:
     """One real Chromium pupil: tap -> the next screen's words rendered (Playwright)."""
     from playwright.async_api import async_playwright
 
@@ -283,17 +293,27 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_kiosk(data: Path, log: Path) -> tuple[int, subprocess.Popen[bytes]]:
-    """``esafety kiosk`` on a free port, with a 7–11 questionnaire and a PIN set."""
+def start_kiosk(
+    data: Path, log: Path, profile: Path | None = None
+) -> tuple[int, subprocess.Popen[bytes]]:
+    """``esafety kiosk`` on a free port, with a 7–11 questionnaire and a PIN set.
+
+    With ``profile``, under cProfile (written there when the kiosk stops).
+    """
     from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
     save_settings(data, KioskSettings(pin=PinHash.make("2468"), band=AgeBand.AGES_7_11))
     port = _free_port()
     exe = shutil.which("esafety", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
+    if profile is not None:
+        cmd = [sys.executable, "-c", PROFILED, str(profile)]
     with log.open("wb") as out:
-        proc = subprocess.Popen([*cmd, "kiosk", "--data", str(data), "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*cmd, "kiosk", "--data", str(data), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -350,6 +370,7 @@ class Run:
     results: Results
     seconds: float
     cpu: float
+    client_cpu: float
     memory: dict[str, float]
     saved: int
     answers_match: bool
@@ -363,8 +384,9 @@ def centiles(xs: list[float]) -> str:
     return f"p50 {q[49]:.1f}  p95 {q[94]:.1f}  p99 {q[98]:.1f}  max {ms[-1]:.1f} ms  (n={len(ms)})"
 
 
-async def drive(port: int, pupils: int, *, seed: int, browser: bool, ramp: float,
-                pace: tuple[float, float]) -> Results:
+async def drive(
+    port: int, pupils: int, *, seed: int, browser: bool, ramp: float, pace: tuple[float, float]
+) -> Results:
     journey = Journey(load_content(shipped.SHIPPED_DIR), _questionnaire())
     out = Results()
 
@@ -386,29 +408,39 @@ def _questionnaire() -> Questionnaire:
     return q
 
 
-def run(pupils: int, *, seed: int = 1, browser: bool = False, ramp: float = 5.0,
-        pace: tuple[float, float] = (0.5, 2.0), root: Path | None = None) -> Run:
+def run(
+    pupils: int,
+    *,
+    seed: int = 1,
+    browser: bool = False,
+    ramp: float = 5.0,
+    pace: tuple[float, float] = (0.5, 2.0),
+    root: Path | None = None,
+    profile: Path | None = None,
+) -> Run:
     """Start a kiosk, run ``pupils`` through it, stop it; figures and the saved count."""
     with tempfile.TemporaryDirectory(prefix="esafety-load-") as tmp:
         root = root or Path(tmp)
         data = root / "data"
-        port, proc = start_kiosk(data, root / "kiosk.log")
+        port, proc = start_kiosk(data, root / "kiosk.log", profile)
         try:
             settle(proc.pid)
-            cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
-            results = asyncio.run(drive(port, pupils, seed=seed,
-                                        browser=browser, ramp=ramp, pace=pace))
+            cpu0, t0, own0 = cpu_seconds(proc.pid), time.perf_counter(), time.process_time()
+            results = asyncio.run(
+                drive(port, pupils, seed=seed, browser=browser, ramp=ramp, pace=pace)
+            )
             seconds, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
+            own = time.process_time() - own0
             memory = memory_mb(proc.pid)
         finally:
             proc.terminate()
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=120 if profile else 15)
             except subprocess.TimeoutExpired:
                 proc.kill()
         saved = saved_answers(data)
         match = Counter(map(_key, saved)) == Counter(map(_key, results.answers))
-        return Run(pupils, results, seconds, cpu, memory, len(saved), match)
+        return Run(pupils, results, seconds, cpu, own, memory, len(saved), match)
 
 
 def _key(answers: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -421,22 +453,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true", help="one of them a real Chromium")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which they start")
+    parser.add_argument("--profile", type=Path, help="run the kiosk under cProfile, to FILE")
     args = parser.parse_args(argv)
     load = os.getloadavg()
-    print(f"{args.pupils} pupils{' (one in Chromium)' if args.browser else ''}, seed "
-          f"{args.seed}; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    r = run(args.pupils, seed=args.seed, browser=args.browser, ramp=args.ramp)
+    print(
+        f"{args.pupils} pupils{' (one in Chromium)' if args.browser else ''}, seed "
+        f"{args.seed}; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    r = run(
+        args.pupils,
+        seed=args.seed,
+        browser=args.browser,
+        ramp=args.ramp,
+        profile=args.profile and args.profile.resolve(),
+    )
     taps = len(r.results.taps) + len(r.results.browser_taps) + len(r.results.finishes)
     print(f"tap -> next screen:      {centiles(r.results.taps)}")
     print(f"Finish -> Thank you:     {centiles(r.results.finishes)}")
     if args.browser:
         print(f"Chromium tap -> drawn:   {centiles(r.results.browser_taps)}")
-    print(f"kiosk CPU: {r.cpu:.1f} s in {r.seconds:.1f} s ({100 * r.cpu / r.seconds:.0f}% of a "
-          f"core), {1000 * r.cpu / max(taps, 1):.2f} ms per tap; memory {r.memory['VmRSS']:.0f} "
-          f"MB (most {r.memory['VmHWM']:.0f} MB)")
+    print(
+        f"kiosk CPU: {r.cpu:.1f} s in {r.seconds:.1f} s ({100 * r.cpu / r.seconds:.0f}% of a "
+        f"core), {1000 * r.cpu / max(taps, 1):.2f} ms per tap; memory {r.memory['VmRSS']:.0f} "
+        f"MB (most {r.memory['VmHWM']:.0f} MB)"
+    )
+    print(f"this benchmark's own CPU (the simulated tablets): {r.client_cpu:.1f} s")
     ok = r.saved == args.pupils and r.answers_match
-    print(f"responses saved: {r.saved} of {args.pupils}"
-          f"{', answers as tapped' if r.answers_match else ', ANSWERS DIFFER'}")
+    print(
+        f"responses saved: {r.saved} of {args.pupils}"
+        f"{', answers as tapped' if r.answers_match else ', ANSWERS DIFFER'}"
+    )
     return 0 if ok else 1
 
 
