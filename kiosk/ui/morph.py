@@ -30,7 +30,8 @@ def morph(old: Any, new: Any) -> Any:
     """
     if old is new or type(old) is not type(new) or not isinstance(new, ft.BaseControl):
         return new
-    for name in type(new)._prop_defaults:  # type: ignore[attr-defined]
+    # Only properties set on either side: the rest are at their defaults on both.
+    for name in old._values.keys() | new._values.keys():
         _set(old, name, _merged(getattr(old, name), getattr(new, name)))
     for name in type(new)._structural_fields:  # type: ignore[attr-defined]
         if name not in _OWN:

@@ -33,6 +33,9 @@ __all__ = ["PupilSession"]
 
 log = logging.getLogger("esafety.kiosk")
 
+#: The screens a pupil taps through, Start to Thank you: each morphed into the last.
+PUPIL = "pupil"
+
 
 class PupilSession(StaffDesk, TalkDesk, ComingBack):
     """The screens one tablet shows, from Start to Thank you and back."""
@@ -129,8 +132,8 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
     ) -> None:
         """Show one screen (a top bar and a centred body) in place of the last.
 
-        A screen of the same ``kind`` as the one shown (one question after another)
-        is morphed into it (:func:`~kiosk.ui.morph.morph`): only what differs is sent.
+        A screen of the same ``kind`` as the one shown (:data:`PUPIL`: Start, the
+        questions, Finish, Thank you) is morphed into it (:func:`~kiosk.ui.morph.morph`): only what differs is sent.
         """
         self.view = view
         self._screens += 1
@@ -178,7 +181,7 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
 
     def show_start(self) -> None:
         self._redraw = self.show_start
-        self.render("start", start.build(self), staff_button=True)
+        self.render("start", start.build(self), staff_button=True, kind=PUPIL)
 
     def begin(self) -> None:
         q = self.services.questionnaire()
@@ -200,19 +203,19 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         if flow is None:
             self.show_start()
         elif flow.step == Step.INTRO:
-            self.render("flow", intro.build_intro(self, flow))
+            self.render("flow", intro.build_intro(self, flow), kind=PUPIL)
         elif flow.step == Step.RIGHTS:
-            self.render("flow", intro.build_rights(self, flow))
+            self.render("flow", intro.build_rights(self, flow), kind=PUPIL)
         elif flow.step == Step.QUESTION:
-            self.render("flow", questions.build_question(self, flow), kind="question")
+            self.render("flow", questions.build_question(self, flow), kind=PUPIL)
         elif flow.step == Step.FINISH:
-            self.render("flow", questions.build_finish(self, flow), kind="finish")
+            self.render("flow", questions.build_finish(self, flow), kind=PUPIL)
         elif flow.step == Step.STOPPING:
             self.render("flow", stop.build_confirm(self, flow))
         elif flow.step == Step.STOPPED:
             self.render("stopped", stop.build_stopped(self, flow))
         else:
-            self.render("thanks", thanks.build(self, flow))
+            self.render("thanks", thanks.build(self, flow), kind=PUPIL)
 
     def flow_action(self, action: Callable[[QuestionnaireFlow], Any]) -> Handler:
         """A handler that applies one flow step and redraws."""
@@ -242,7 +245,7 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             self.render("flow", questions.build_finish(self, flow, failed=True))
             return
         record = self._sealed
-        self.render("flow", questions.build_finish(self, flow, saving=True), kind="finish")
+        self.render("flow", questions.build_finish(self, flow, saving=True), kind=PUPIL)
         try:
             await asyncio.to_thread(self.services.save_response, record)
         except Exception:
