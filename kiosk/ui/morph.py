@@ -48,9 +48,23 @@ def _merged(old: Any, new: Any) -> Any:
     if isinstance(new, ft.BaseControl):
         return morph(old, new)
     if isinstance(new, list) and isinstance(old, list):
-        kept = [morph(o, n) for o, n in zip(old, new, strict=False)]
-        return kept + new[len(old) :]
+        return _aligned(old, new)
     return new
+
+
+def _aligned(old: list[Any], new: list[Any]) -> list[Any]:
+    """Pair each new child with the next old child of its kind, in order (a line of help
+    shown on one question and not the next leaves the controls after it paired)."""
+    out: list[Any] = []
+    j = 0
+    for item in new:
+        k = next((k for k in range(j, len(old)) if type(old[k]) is type(item)), None)
+        if k is None:
+            out.append(item)
+        else:
+            out.append(morph(old[k], item))
+            j = k + 1
+    return out
 
 
 def _set(control: Any, name: str, value: Any) -> None:

@@ -25,4 +25,3 @@ def test_three_simulated_pupils_finish_and_exactly_three_responses_are_saved(tmp
     assert len(run.results.taps) == 3 * steps
     assert len(run.results.finishes) == 3
     assert run.cpu > 0 and run.memory["VmRSS"] > 0
-

@@ -79,3 +79,15 @@ def test_settle_freezes_start_up_objects_and_collects_less_often():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_control_shown_on_one_screen_only_leaves_the_others_paired():
+    """A question with a line of help, then one without: the buttons after it are kept."""
+    shown = ft.Column([ft.Text("Q1"), ft.Container(ft.Text("help")), ft.Row([]), ft.Button("Talk")])
+    row, talk = shown.controls[2], shown.controls[3]
+    morph(shown, ft.Column([ft.Text("Q2"), ft.Row([]), ft.Button("Talk to someone")]))
+    assert shown.controls[1:] == [row, talk]
+    assert talk.content == "Talk to someone"
+    morph(shown, ft.Column([ft.Text("Q3"), ft.Container(ft.Text("more help")), ft.Row([])]))
+    assert isinstance(shown.controls[1], ft.Container) and shown.controls[2] is row
+    assert len(shown.controls) == 3
