@@ -133,7 +133,8 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         """Show one screen (a top bar and a centred body) in place of the last.
 
         A screen of the same ``kind`` as the one shown (:data:`PUPIL`: Start, the
-        questions, Finish, Thank you) is morphed into it (:func:`~kiosk.ui.morph.morph`): only what differs is sent.
+        questions, Finish, Thank you) is morphed into it (:func:`~kiosk.ui.morph.morph`):
+        only what differs is sent.
         """
         self.view = view
         self._screens += 1

@@ -488,8 +488,10 @@ def main(argv: list[str] | None = None) -> int:
         f"core), {1000 * r.cpu / max(taps, 1):.2f} ms per tap; memory {r.memory['VmRSS']:.0f} "
         f"MB (most {r.memory['VmHWM']:.0f} MB)"
     )
-    print(f"kiosk waited for a CPU (other programs): {r.cpu_wait:.1f} s; this benchmark's own "
-          f"CPU (the simulated tablets): {r.client_cpu:.1f} s")
+    print(
+        f"kiosk waited for a CPU (other programs): {r.cpu_wait:.1f} s; this benchmark's own "
+        f"CPU (the simulated tablets): {r.client_cpu:.1f} s"
+    )
     ok = r.saved == args.pupils and r.answers_match
     print(
         f"responses saved: {r.saved} of {args.pupils}"

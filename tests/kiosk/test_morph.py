@@ -1,4 +1,4 @@
-"""Redrawing by morphing (kiosk/ui/morph.py) and the load tuning (kiosk/ui/tuning.py), on real Flet controls."""
+"""Morphing screens (kiosk/ui/morph.py) and the load tuning (kiosk/ui/tuning.py)."""
 
 from __future__ import annotations
 
