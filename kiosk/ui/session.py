@@ -57,7 +57,6 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         self._redraw: Callable[[], None] = self.show_start
         self._shown: ft.Control | None = None  # what the page shows, and which kind of screen
         self._shown_kind = ""
-        self._screens = 0
         StaffDesk.__init__(self)
         TalkDesk.__init__(self)
 
@@ -137,7 +136,6 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         only what differs is sent.
         """
         self.view = view
-        self._screens += 1
         left: list[ft.Control] = []
         if staff_button:
             left.append(
@@ -166,17 +164,19 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             spacing=28,
             scroll=ft.ScrollMode.AUTO,
             expand=True,
-            key=f"screen-{self._screens}",  # a new screen starts at the top, never scrolled
         )
         screen: ft.Control = ft.Column(
             [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
         )
-        if kind and kind == self._shown_kind and self._shown is not None:
-            screen = morph(self._shown, screen)
-        if screen is not self._shown:
+        shown = self._shown
+        if kind and kind == self._shown_kind and shown is not None:
+            screen = morph(shown, screen)
+        if screen is not shown:
             self.page.controls[:] = [screen]
         self._shown, self._shown_kind = screen, kind
         self.page.update()
+        if screen is shown:  # morphed: the pupil may have scrolled the last screen down
+            self.page.run_task(screen.controls[-1].scroll_to, offset=0)  # type: ignore[attr-defined]
 
     # -- screens ------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ import content as shipped
 from surveys.content.library import ContentLibrary, load_content
 from surveys.model import AgeBand, Questionnaire
 
-REGISTER_CLIENT, PAGE_PATCH, CONTROL_EVENT = 1, 2, 3
+REGISTER_CLIENT, PAGE_PATCH, CONTROL_EVENT, INVOKE_METHOD = 1, 2, 3, 5
 REPLACE, ADD, REMOVE, MOVE = 0, 1, 2, 3
 CHROMIUM = "/usr/bin/chromium"
 #: ``esafety`` under cProfile. uvicorn re-raises SIGTERM after its graceful stop; a
@@ -173,6 +173,9 @@ class Tablet:
             if action == PAGE_PATCH and body.get("id") == 1:
                 self.screen.apply(body["patch"])
                 self.changed.set()
+            elif action == INVOKE_METHOD:  # e.g. scroll_to: done, as the Flutter app answers
+                done = {"control_id": body["control_id"], "call_id": body["call_id"]}
+                await self.ws.send(frame(INVOKE_METHOD, done | {"result": None, "error": None}))
 
     async def until(self, ready: Callable[[Screen], bool], timeout: float = 60) -> None:
         """Wait until the screen satisfies ``ready`` (checked after every patch)."""
