@@ -39,7 +39,7 @@ lint: $(BIN)/esafety
 types: $(BIN)/esafety
 	$(BIN)/mypy
 
-## bench: print the save-latency, signature, export, merge, content-check and first-load figures (not tests)
+## bench: print the save-latency, signature, export, merge, content-check, first-load and load figures (not tests)
 bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_save.py
 	$(BIN)/python tests/benchmarks/bench_signatures.py
@@ -47,6 +47,7 @@ bench: $(BIN)/esafety
 	$(BIN)/python tests/benchmarks/bench_merge.py
 	$(BIN)/python tests/benchmarks/bench_content_check.py
 	$(BIN)/python tests/benchmarks/bench_first_load.py
+	$(BIN)/python tests/benchmarks/bench_load.py --pupils 60
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -22,7 +22,7 @@ from flet.utils import is_linux_server, open_in_browser
 
 from exports.qr import cached_qr
 from kiosk.tls import KioskCertificate
-from kiosk.ui import reconnect
+from kiosk.ui import reconnect, tuning
 from kiosk.ui.origin import OriginCheck
 from kiosk.ui.services import KioskServices
 from kiosk.ui.session import PupilSession
@@ -47,6 +47,7 @@ def serve(
         cached_qr(server.library.school.online_safety_page)
     server.start_sync()
     reconnect.install()
+    tuning.install()
     web_dir = Path(flet_web.get_package_web_dir())
     flet_app = flet_fastapi.app(
         main,
@@ -72,6 +73,7 @@ def serve(
         **tls,
     )
     uvicorn_server = uvicorn.Server(config)
+    tuning.settle()  # start-up is over: what it made is never collected (docs/performance.md)
     if certificate is not None or is_linux_server():  # type: ignore[no-untyped-call]
         uvicorn_server.run()  # stops on Ctrl+C or SIGTERM
         return

@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from kiosk.ui.host import Handler, KioskView
+from kiosk.ui.morph import morph
 from kiosk.ui.reconnect import ComingBack
 from kiosk.ui.screens import agreement, intro, questions, start, stop, thanks
 from kiosk.ui.screens import help as help_screen
@@ -31,6 +32,9 @@ from surveys.model import AgeBand, Audience, HelpRoute, Questionnaire, SealedRes
 __all__ = ["PupilSession"]
 
 log = logging.getLogger("esafety.kiosk")
+
+#: The screens a pupil taps through, Start to Thank you: each morphed into the last.
+PUPIL = "pupil"
 
 
 class PupilSession(StaffDesk, TalkDesk, ComingBack):
@@ -51,6 +55,8 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         ComingBack.__init__(self)
         self._warning: ft.AlertDialog | None = None
         self._redraw: Callable[[], None] = self.show_start
+        self._shown: ft.Control | None = None  # what the page shows, and which kind of screen
+        self._shown_kind = ""
         StaffDesk.__init__(self)
         TalkDesk.__init__(self)
 
@@ -120,8 +126,15 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
 
     # -- layout -----------------------------------------------------------------
 
-    def render(self, view: str, body: list[ft.Control], *, staff_button: bool = False) -> None:
-        """Replace the whole page with one screen (a top bar and a centred body)."""
+    def render(
+        self, view: str, body: list[ft.Control], *, staff_button: bool = False, kind: str = ""
+    ) -> None:
+        """Show one screen (a top bar and a centred body) in place of the last.
+
+        A screen of the same ``kind`` as the one shown (:data:`PUPIL`: Start, the
+        questions, Finish, Thank you) is morphed into it (:func:`~kiosk.ui.morph.morph`):
+        only what differs is sent.
+        """
         self.view = view
         left: list[ft.Control] = []
         if staff_button:
@@ -152,18 +165,24 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             scroll=ft.ScrollMode.AUTO,
             expand=True,
         )
-        self.page.controls[:] = [
-            ft.Column(
-                [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
-            )
-        ]
+        screen: ft.Control = ft.Column(
+            [top, page_body], expand=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        )
+        shown = self._shown
+        if kind and kind == self._shown_kind and shown is not None:
+            screen = morph(shown, screen)
+        if screen is not shown:
+            self.page.controls[:] = [screen]
+        self._shown, self._shown_kind = screen, kind
         self.page.update()
+        if screen is shown:  # morphed: the pupil may have scrolled the last screen down
+            self.page.run_task(screen.controls[-1].scroll_to, offset=0)  # type: ignore[attr-defined]
 
     # -- screens ------------------------------------------------------------------
 
     def show_start(self) -> None:
         self._redraw = self.show_start
-        self.render("start", start.build(self), staff_button=True)
+        self.render("start", start.build(self), staff_button=True, kind=PUPIL)
 
     def begin(self) -> None:
         q = self.services.questionnaire()
@@ -185,19 +204,19 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
         if flow is None:
             self.show_start()
         elif flow.step == Step.INTRO:
-            self.render("flow", intro.build_intro(self, flow))
+            self.render("flow", intro.build_intro(self, flow), kind=PUPIL)
         elif flow.step == Step.RIGHTS:
-            self.render("flow", intro.build_rights(self, flow))
+            self.render("flow", intro.build_rights(self, flow), kind=PUPIL)
         elif flow.step == Step.QUESTION:
-            self.render("flow", questions.build_question(self, flow))
+            self.render("flow", questions.build_question(self, flow), kind=PUPIL)
         elif flow.step == Step.FINISH:
-            self.render("flow", questions.build_finish(self, flow))
+            self.render("flow", questions.build_finish(self, flow), kind=PUPIL)
         elif flow.step == Step.STOPPING:
             self.render("flow", stop.build_confirm(self, flow))
         elif flow.step == Step.STOPPED:
             self.render("stopped", stop.build_stopped(self, flow))
         else:
-            self.render("thanks", thanks.build(self, flow))
+            self.render("thanks", thanks.build(self, flow), kind=PUPIL)
 
     def flow_action(self, action: Callable[[QuestionnaireFlow], Any]) -> Handler:
         """A handler that applies one flow step and redraws."""
@@ -227,7 +246,7 @@ class PupilSession(StaffDesk, TalkDesk, ComingBack):
             self.render("flow", questions.build_finish(self, flow, failed=True))
             return
         record = self._sealed
-        self.render("flow", questions.build_finish(self, flow, saving=True))
+        self.render("flow", questions.build_finish(self, flow, saving=True), kind=PUPIL)
         try:
             await asyncio.to_thread(self.services.save_response, record)
         except Exception:

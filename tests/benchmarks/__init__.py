@@ -1,0 +1,1 @@
+"""Benchmark scripts: they print figures (tests/kiosk/test_bench_load.py keeps one working)."""
