@@ -46,7 +46,7 @@ def serve(
     if server.library.school.online_safety_page:
         cached_qr(server.library.school.online_safety_page)
     server.start_sync()
-    reconnect.install()
+    reconnect.install(int(server.idle.reset_after) + 30)
     tuning.install()
     web_dir = Path(flet_web.get_package_web_dir())
     flet_app = flet_fastapi.app(
@@ -54,7 +54,7 @@ def serve(
         no_cdn=True,
         # A tablet whose Wi-Fi drops keeps its session (and its pupil's place) this long;
         # the session's own idle watch forgets the pupil at the idle reset, back or not.
-        session_timeout_seconds=int(server.idle.reset_after) + 30,
+        session_timeout_seconds=int(server.idle.reset_after) + 30,  # as reconnect.install
     )
     app = OriginCheck(WebCache(flet_app, web_tag(web_dir), warm_paths(web_dir)))
     tls: dict[str, Any] = {}

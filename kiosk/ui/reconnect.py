@@ -28,6 +28,7 @@ from typing import Any
 
 import flet as ft
 import flet_web.fastapi as flet_fastapi
+from flet_web.fastapi.flet_app import FletApp
 
 from surveys.idle import IdleTimer
 
@@ -38,26 +39,56 @@ __all__ = ["ComingBack", "came_back_to_nothing", "install"]
 _CAME_BACK_TO_NOTHING: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "esafety_came_back_to_nothing", default=False
 )
+#: The Flet connection (one browser page's websocket) this task serves.
+_CONNECTION: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "esafety_connection", default=None
+)
 _installed = False
 
 
-def install() -> None:
-    """Watch Flet's session look-ups (once per process)."""
+def install(session_timeout: int) -> None:
+    """Watch Flet's session look-ups (once per process).
+
+    Also: a page that registers with the id of a session still attached to another
+    connection (the page before a reload, not yet seen to be gone) takes the session
+    over, instead of Flet starting a new, empty one; and that older connection, when it
+    ends, no longer detaches the session from the newer one.
+    """
     global _installed
     if _installed:
         return
     manager: Any = flet_fastapi.app_manager
-    look_up = manager.get_session
+    look_up, detach = manager.get_session, manager.disconnect_session
+    handle = FletApp.handle
+
+    async def handle_here(self: Any, websocket: Any) -> None:
+        _CONNECTION.set(self)
+        await handle(self, websocket)
 
     async def get_session(session_id: str) -> Any:
         # Flet looks a client's old session up only when the client sent one.
         found = await look_up(session_id)
         if found is None:
             _CAME_BACK_TO_NOTHING.set(True)  # seen by the session Flet starts next
+        elif _taken_over(found):
+            await found.disconnect(session_timeout)  # then Flet attaches it to this page
         return found
 
+    async def disconnect_session(session_id: str, timeout: int) -> None:
+        found = await look_up(session_id)
+        if found is not None and _taken_over(found):
+            return  # a newer page has this session now: leave it attached
+        await detach(session_id, timeout)
+
+    FletApp.handle = handle_here
     manager.get_session = get_session
+    manager.disconnect_session = disconnect_session
     _installed = True
+
+
+def _taken_over(session: Any) -> bool:
+    me = _CONNECTION.get()
+    return me is not None and session.connection is not None and session.connection is not me
 
 
 def came_back_to_nothing() -> bool:
@@ -109,7 +140,7 @@ class ComingBack:
             self._redraw()
             said = "kiosk_restarted" if self._restarted else "connected_again"
             self._restarted = False
-            self.page.show_dialog(ft.SnackBar(ft.Text(self.t(said), size=22), duration=6000))
+            self.page.show_dialog(ft.SnackBar(ft.Text(self.t(said), size=22), duration=10_000))
 
     async def _load_afresh(self) -> None:
         self._fresh_route = f"/again-{secrets.token_hex(4)}"

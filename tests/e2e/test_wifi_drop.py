@@ -50,7 +50,12 @@ def test_a_five_second_wifi_drop_mid_survey_and_the_pupil_carries_on(
                 wifi.drop(5)  # the Wi-Fi goes while the pupil reads question 4
                 s.page.wait_for_timeout(5_000)
                 s.reading_on()  # the page was loaded afresh
-                s.wait_for_text("Connected again", timeout=30_000)
+                try:
+                    s.wait_for_text("Connected again", timeout=30_000)
+                except Exception:
+                    s.shot("80-wifi-drop-FAILED")
+                    print("PAGE:", s.page.url, s.text()[:300])
+                    raise
                 s.wait_for_text(f"Question {i + 1} of {n}")
                 s.shot("80-after-wifi-drop")
             s.tap(question.options[0].label)
