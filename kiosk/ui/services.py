@@ -75,9 +75,7 @@ class KioskServices:
     agreement_problems: list[ContentProblem] = field(init=False)
     clock: Clock = field(default_factory=SystemClock)
     pins: PinGuard = field(init=False)  # kept in the data folder: a restart does not reset it
-    #: The kiosk computer's own browser has a back-off of its own: a pupil guessing at a
-    #: tablet can lock the tablets, never the teacher at the kiosk computer.
-    pins_here: PinGuard = field(init=False)
+    pins_here: PinGuard = field(init=False)  # the kiosk computer's own: tablets can't lock it
     #: How many requests to talk this kiosk takes in a short time (a prank must not bury one).
     request_limit: SendLimit = field(default_factory=SendLimit)
     #: Why the last save failed, for the staff screen ("" once a save works again):
@@ -175,9 +173,8 @@ class KioskServices:
                 band = next((g.band for g in years if g.id == signing.year_group), None)
                 band = band or self.settings.band or AgeBand.AGES_4_7
                 return self.library.routes_for_signer(Audience.PUPILS, band)
-            school_side = (Signer.STAFF, Signer.GOVERNORS, Signer.CONTRACTORS)
-            adult = Audience.STAFF if signing.signer in school_side else Audience.PARENTS
-            return self.library.routes_for_signer(adult)
+            staff = signing.signer in (Signer.STAFF, Signer.GOVERNORS, Signer.CONTRACTORS)
+            return self.library.routes_for_signer(Audience.STAFF if staff else Audience.PARENTS)
         return self.library.routes_for(questionnaire, self.settings.band, question=question)
 
     def who_label(self) -> str:
