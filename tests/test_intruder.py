@@ -814,19 +814,26 @@ def test_a_kiosk_with_someone_elses_key_sends_no_answer_they_can_open(kiosks, hu
     assert on_hub(hub) == 5, "the answers sealed to the school's key reached the hub"
 
 
-def test_a_kiosk_key_changed_after_pairing_sends_nothing_sealed_to_it(kiosks, hub, library):
-    """F4, the other way round: the technician edits kiosk.json after pairing (the app
-    restarted reads it). The kiosk takes no answers, and records they sealed to their key
-    themselves are never sent; the hub would refuse them whole anyway."""
+def put_their_key(k: Kiosk) -> Any:
+    """The technician puts a key of their own in kiosk.json after pairing; the kiosk app,
+    restarted, reads it. Returns their private key."""
     from nacl.public import PrivateKey
 
     theirs = PrivateKey.generate()
-    k = kiosks()
     settings = load_settings(k.data).model_copy(
         update={"public_key": public_key_text(bytes(theirs.public_key))}
     )
     save_settings(k.data, settings)
-    k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
+    k.services.settings = load_settings(k.data)
+    return theirs
+
+
+def test_a_kiosk_key_changed_after_pairing_sends_nothing_sealed_to_it(kiosks, hub, library):
+    """F4, the other way round: the technician edits kiosk.json after pairing (the app
+    restarted reads it). The kiosk takes no answers, and records they sealed to their key
+    themselves are never sent; the hub would refuse them whole anyway."""
+    k = kiosks()
+    theirs = put_their_key(k)
     assert not k.services.can_take_answers()
     q = library.questionnaires["pupils-7-11"]
     k.services.store.save_many(sealed_pupils(q, balanced(q, 5), bytes(theirs.public_key),
@@ -840,15 +847,8 @@ def test_a_kiosk_key_changed_after_pairing_takes_no_signature_sealed_to_it(kiosk
     """Found by the red team of issue 11: with the technician's key in kiosk.json after
     pairing, a parent's signature (a name) was sealed to it. Now the kiosk offers no
     signing, and a signature it is handed anyway is refused, never sealed to that key."""
-    from nacl.public import PrivateKey
-
-    theirs = PrivateKey.generate()
     k = kiosks()
-    settings = load_settings(k.data).model_copy(
-        update={"public_key": public_key_text(bytes(theirs.public_key))}
-    )
-    save_settings(k.data, settings)
-    k.services.settings = load_settings(k.data)  # as the kiosk app reads it on restart
+    put_their_key(k)
     assert not k.services.can_sign()
     aup = next(iter(library.aups.values()))
     with pytest.raises(RuntimeError, match="no school public key"):
