@@ -293,12 +293,15 @@ def sealed_pupils(
     term: Term = CLOSED_TERM,
     kiosk_id: str,
     year_group: str | None = None,
+    ids: Iterable[str] | None = None,
 ) -> list[SealedResponse]:
-    """Responses made and sealed with nothing but the public key (which is public)."""
+    """Responses made and sealed with nothing but the public key (which is public); with
+    ``ids`` chosen (one per pupil), else fresh random ones."""
+    chosen = iter(ids) if ids is not None else None
     return [
         seal_response(
             Response(
-                id=uuid.uuid4().hex,
+                id=next(chosen) if chosen is not None else uuid.uuid4().hex,
                 questionnaire_id=q.id,
                 questionnaire_version=q.version,
                 content_hash=q.content_hash,

@@ -28,6 +28,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nacl.public import PrivateKey
@@ -37,15 +38,22 @@ from exports.noise import MASK, cell_noise
 from exports.report import build_report
 from exports.suppress import Thresholds
 from surveys.keys import SchoolKey
-from surveys.model import Questionnaire, Response, SealedResponse, Term
-from surveys.sealed import seal_response
+from surveys.model import Questionnaire, SealedResponse, Term
 from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.texts import keep_texts
 from tests.exports.attacker import one_release
 from tests.exports.release_data import balanced, table
 from tests.exports.release_data import key as demo_key
-from tests.intruder_helpers import CLOSED_TERM, CLOSED_YEAR, TODAY, Answers, publish, tally
+from tests.intruder_helpers import (
+    CLOSED_TERM,
+    CLOSED_YEAR,
+    TODAY,
+    Answers,
+    publish,
+    sealed_pupils,
+    tally,
+)
 
 Cell = tuple[str, str]
 
@@ -72,36 +80,19 @@ def random_pupil(q: Questionnaire, rng: random.Random) -> Answers:
 
 def sealed(
     q: Questionnaire,
-    pupils: Iterable[Answers],
+    pupils: list[Answers],
     public: bytes,
     rng: random.Random,
     *,
-    year: str = CLOSED_YEAR,
-    term: Term = CLOSED_TERM,
-    year_group: str | None = None,
     kiosk_id: str = "kiosk-hall",
     ids: Iterable[str] | None = None,
+    **where: Any,
 ) -> list[SealedResponse]:
-    """Responses sealed with the public key alone, as a kiosk (or a technician) seals them."""
-    chosen = iter(ids) if ids is not None else None
-    return [
-        seal_response(
-            Response(
-                id=next(chosen) if chosen is not None else f"{rng.getrandbits(128):032x}",
-                questionnaire_id=q.id,
-                questionnaire_version=q.version,
-                content_hash=q.content_hash,
-                band=q.band,
-                year_group=year_group,
-                academic_year=year,
-                term=term,
-                kiosk_id=kiosk_id,
-                answers={qn.id: answers.get(qn.id) for qn in q.questions},
-            ),
-            public,
-        )
-        for answers in pupils
-    ]
+    """Responses sealed with the public key alone, as a kiosk (or a technician) seals them;
+    ids drawn from ``rng`` unless chosen, so that every run is the same."""
+    if ids is None:
+        ids = [f"{rng.getrandbits(128):032x}" for _ in pupils]
+    return sealed_pupils(q, pupils, public, kiosk_id=kiosk_id, ids=ids, **where)
 
 
 def store(data: Path, q: Questionnaire, records: list[SealedResponse]) -> None:
