@@ -184,11 +184,16 @@ def test_screens_talk_only_to_the_host():
     """No screen or widget imports the session, the services, or another screen."""
     known = modules(ROOT, ["kiosk"])
     allowed_ui = {"kiosk.ui.host", "kiosk.ui.theme", "kiosk.ui.widgets"}
+    # The lead's console: its own host and widgets, and the kiosk's look.
+    allowed_console = {"kiosk.console.host", "kiosk.console.widgets", "kiosk.ui.theme"}
     for name, path in known.items():
-        if not name.startswith(("kiosk.ui.screens.", "kiosk.ui.widgets.")):
+        if not name.startswith(
+            ("kiosk.ui.screens.", "kiosk.ui.widgets.", "kiosk.console.screens.")
+        ):
             continue
+        allowed = allowed_console if name.startswith("kiosk.console.") else allowed_ui
         for target, _symbol, line in imported(name, path, known):
-            if target.startswith("kiosk.") and not target.startswith(tuple(allowed_ui)):
+            if target.startswith("kiosk.") and not target.startswith(tuple(allowed)):
                 if name == "kiosk.ui.screens.staff" and target == "kiosk.ui.screens.sync_panel":
                     continue  # a part of the staff screen, drawn inside it
                 raise AssertionError(f"{path.relative_to(ROOT)}:{line} imports {target}")

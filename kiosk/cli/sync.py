@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import lan_address
+from kiosk.cli.common import content_dir, lan_address
 from surveys.storage.responses import live_count
 
 __all__ = ["add_parsers"]
@@ -119,7 +119,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
     import uvicorn
 
     from exports.qr import qr_png
-    from kiosk.hub.web import make_app
+    from kiosk.console.serve import console_app
+    from kiosk.console.services import ConsoleServices
     from surveys.keys import KeyProblem
     from surveys.storage.files import StoreBusy, write_bytes_atomic
     from surveys.sync.hub import Hub
@@ -165,11 +166,25 @@ def cmd_hub(args: argparse.Namespace) -> int:
     print(
         f"Pair a kiosk (Staff, then Pair with the hub) with this text, valid 10 minutes:\n  {text}"
     )
-    print(f"(QR code: {qr}; a new code any time at http://127.0.0.1:{args.port}/ on this computer)")
+    print(
+        f"(QR code: {qr}.) The lead's console, with new codes, trends, downloads and the "
+        f"register: http://127.0.0.1:{args.port}/ on this computer"
+    )
     sys.stdout.flush()
+    services = ConsoleServices(
+        hub,
+        content_dir(args.content),
+        public_url=public,
+        key_file=Path(args.key) if args.key else None,
+    )
+    app, downloads = console_app(services, public)
     try:
-        uvicorn.run(make_app(hub, public), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(
+            app, host=args.host, port=args.port, log_level="warning", ws="websockets-sansio",
+            timeout_graceful_shutdown=5,
+        )  # fmt: skip
     finally:
+        downloads.close()
         hub.close()
     return 0
 
@@ -240,4 +255,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         help="the school's public key (school-public-key.txt from `esafety keys init`, or its "
         "text): kept in the hub folder and handed to each kiosk it pairs; needed once",
     )
+    h.add_argument(
+        "--key",
+        help="where the school's private key file is (school-private-key.json): the console "
+        "fills it in when it asks for the passphrase; the key is never opened without it",
+    )
+    h.add_argument("--content", help="content folder (default: the shipped content)")
     h.set_defaults(func=cmd_hub)

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["OriginCheck", "names_this_computer", "same_origin"]
+__all__ = ["OriginCheck", "loopback", "names_this_computer", "same_origin"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -67,7 +67,7 @@ def same_origin(origin: str | None, host: str | None, scheme: str) -> bool:
     return netloc == served
 
 
-def _loopback(address: str) -> bool:
+def loopback(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
@@ -88,7 +88,7 @@ def names_this_computer(host: str | None) -> bool:
         name = name.rsplit(":", 1)[0]
     name = name.rstrip(".")
     own = socket.gethostname().lower()  # a system call, no DNS look-up
-    return _loopback(name) or name in ("localhost", own) or name.endswith(".localhost")
+    return loopback(name) or name in ("localhost", own) or name.endswith(".localhost")
 
 
 class OriginCheck:
@@ -104,7 +104,7 @@ class OriginCheck:
             host = headers.get(b"host")
             client = scope.get("client") or ("", 0)
             if not same_origin(headers.get(b"origin"), host, scope["scheme"]) or (
-                _loopback(str(client[0])) and not names_this_computer(host)
+                loopback(str(client[0])) and not names_this_computer(host)
             ):
                 await send({"type": "websocket.close", "code": 1008})
                 return

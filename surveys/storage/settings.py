@@ -9,7 +9,7 @@ import math
 import secrets
 import threading
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,12 +23,19 @@ __all__ = [
     "KioskSettings",
     "PinGuard",
     "PinHash",
+    "Secret",
     "load_settings",
     "save_settings",
     "valid_pin",
 ]
 
 PIN_RULE = "4 to 8 digits"
+
+
+class Secret(Protocol):
+    """Anything :class:`PinGuard` can check a try against (a PIN's hash, a password's)."""
+
+    def matches(self, given: str, /) -> bool: ...
 
 
 class PinHash(BaseModel):
@@ -137,7 +144,7 @@ class PinGuard:
         left = min(self._locked_until - self._clock.wall(), self.LONGEST_WAIT)
         return max(0, int(left + 0.999))
 
-    def check(self, pin: str, stored: PinHash) -> bool:
+    def check(self, pin: str, stored: Secret) -> bool:
         """True if ``pin`` is right and no wait is in force. Call off the UI loop (scrypt)."""
         with self._lock:
             if self.wait_seconds():

@@ -1,0 +1,1 @@
+"""The console's screens: thin functions over :class:`kiosk.console.host.ConsoleHost`."""
