@@ -26,6 +26,7 @@ __all__ = [
     "build_register",
     "coverage_by_year",
     "not_signed",
+    "parse_class_list",
     "read_class_list",
     "register_csv",
     "register_html",
@@ -158,20 +159,35 @@ def read_class_list(path: Path) -> list[tuple[str, str]]:
                 f"{path}: larger than {MAX_CLASS_LIST_BYTES // 2**20} MB, which no class list "
                 "is; export just the name and class columns from the school's system"
             )
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = Path(path).read_bytes()
+    except OSError as exc:
         raise ClassListError(f"{path}: cannot read it ({exc}); save it as CSV (UTF-8)") from None
+    return parse_class_list(data, str(path))
+
+
+def parse_class_list(data: bytes, source: str) -> list[tuple[str, str]]:
+    """As :func:`read_class_list`, from the file's bytes (a file chosen in the browser);
+    ``source`` names it in messages."""
+    if len(data) > MAX_CLASS_LIST_BYTES:
+        raise ClassListError(
+            f"{source}: larger than {MAX_CLASS_LIST_BYTES // 2**20} MB, which no class list "
+            "is; export just the name and class columns from the school's system"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ClassListError(f"{source}: cannot read it ({exc}); save it as CSV (UTF-8)") from None
     reader = csv.DictReader(io.StringIO(text))
     try:
-        return _pupils(path, reader)
+        return _pupils(source, reader)
     except csv.Error as exc:  # a field over csv's own limit (128 KB), a stray quote, …
         raise ClassListError(
-            f"{path}, row {reader.line_num + 1}: not readable as CSV ({exc}); "
+            f"{source}, row {reader.line_num + 1}: not readable as CSV ({exc}); "
             "save the list again as CSV (UTF-8) with just name and class columns"
         ) from None
 
 
-def _pupils(path: Path, reader: csv.DictReader[str]) -> list[tuple[str, str]]:
+def _pupils(path: str, reader: csv.DictReader[str]) -> list[tuple[str, str]]:
     fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
     if "name" not in fields or "class" not in fields:
         found = ", ".join(f[:40] for f in reader.fieldnames or []) or "nothing"

@@ -7,7 +7,6 @@ read from the terminal, or from ``ESAFETY_PASSPHRASE`` for scripts (and tests).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -104,8 +103,7 @@ def cmd_keys_install(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from exports import register as reg
-    from surveys.agreements.sealing import open_signatures
-    from surveys.agreements.store import SignatureStore
+    from exports.lead import agreements_register, open_agreements, register_files
     from surveys.content.errors import ContentError
     from surveys.content.library import load_content
     from surveys.keys import KeyProblem, open_private_key
@@ -116,42 +114,28 @@ def cmd_register(args: argparse.Namespace) -> int:
         library = load_content(content_dir(args.content))
         class_list = reg.read_class_list(Path(args.class_list)) if args.class_list else None
         key = open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
-        store = SignatureStore(Path(args.data), writer=False)
-        if not store.exists():
+        signatures = open_agreements(Path(args.data), key)
+        if signatures is None:
             raise KeyProblem(
                 f"{args.data} holds no signed agreements (no signatures/ folder): "
                 "is this the kiosk's --data folder?"
             )
-        records = list(store.records())
-        signatures = open_signatures(records, key)
     except (KeyProblem, reg.ClassListError, ContentError) as exc:
         print(f"esafety register: {exc}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    today = dt.date.today()  # a new version counts from its effective date
-    rows = reg.build_register(signatures, library.aups, library.school, today)
-    pupils = reg.not_signed(class_list, signatures, library.aups, today) if class_list else None
-    csv_path = out if out.suffix == ".csv" else out.with_suffix(".csv")
-    html_path = csv_path.with_suffix(".html")
-    write_bytes_atomic(csv_path, reg.register_csv(rows))
-    written = [csv_path]
-    if pupils is not None:
-        status = csv_path.with_name(csv_path.stem + "-class-list.csv")
-        write_bytes_atomic(status, reg.status_csv(pupils))
-        written.append(status)
-    write_bytes_atomic(
-        html_path, reg.register_html(library.school, rows, pupils, today.isoformat())
-    )
-    written.append(html_path)
-    old = sum(r.status != reg.CURRENT for r in rows)
-    print(f"{len(rows)} signature(s), {old} of an out-of-date version.")
-    if pupils is not None:
-        missing = sum(
-            p.pupil_agreement != "signed" or p.parent_agreement != "signed" for p in pupils
-        )
+    register = agreements_register(signatures, library, class_list)
+    base = out.with_suffix("")
+    written = []
+    for ending, data in register_files(register, library).items():
+        path = base.with_name(base.name + ending)
+        write_bytes_atomic(path, data)
+        written.append(path)
+    print(f"{len(register.rows)} signature(s), {register.out_of_date} of an out-of-date version.")
+    if register.pupils is not None:
         print(
-            f"{missing} of {len(pupils)} pupil(s) on the class list lack a current "
-            "pupil or parent agreement."
+            f"{register.lacking} of {len(register.pupils)} pupil(s) on the class list lack a "
+            "current pupil or parent agreement."
         )
     print("Wrote " + ", ".join(str(p) for p in written) + " (personal data: keep them secure).")
     return 0
