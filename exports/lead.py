@@ -7,10 +7,7 @@
 * :func:`make_export`: count, suppress, apply the release policy and write the files
   (the evidence pack, CSV tables, charts) — what ``esafety export`` writes;
 * :func:`released_report`: the figures already published (the release ledger), for a
-  view that publishes nothing new;
-* :func:`open_agreements`, :func:`agreements_register`, :func:`register_files`: the
-  signed agreements opened with the school's key, the register (with who has not
-  signed, given a class list) and its files — what ``esafety register`` writes.
+  view that publishes nothing new.
 
 Nothing here prints or asks: callers say what happened in their own way.
 """
@@ -26,20 +23,9 @@ from pathlib import Path
 
 from exports.evidence import AupCoverage
 from exports.export import write_export
-from exports.register import (
-    CURRENT,
-    PupilStatus,
-    RegisterRow,
-    build_register,
-    coverage_by_year,
-    not_signed,
-    register_csv,
-    register_html,
-    status_csv,
-)
+from exports.register import coverage_by_year
 from exports.report import Report, build_report
 from exports.suppress import Thresholds
-from surveys.agreements.aup import Signature
 from surveys.agreements.sealing import open_signatures
 from surveys.agreements.store import SignatureStore
 from surveys.content.library import ContentLibrary
@@ -47,17 +33,7 @@ from surveys.keys import SchoolKey, fingerprint
 from surveys.sealed import demo_key, demo_public_key
 from surveys.storage.responses import ResponseStore
 
-__all__ = [
-    "AgreementsRegister",
-    "AnswerKeys",
-    "agreements_register",
-    "answer_keys",
-    "aup_coverage",
-    "make_export",
-    "open_agreements",
-    "register_files",
-    "released_report",
-]
+__all__ = ["AnswerKeys", "answer_keys", "aup_coverage", "make_export", "released_report"]
 
 Progress = Callable[[str], None]
 
@@ -132,62 +108,3 @@ def released_report(data: Path, library: ContentLibrary, keys: AnswerKeys) -> Re
     """Only figures the release ledger already holds: showing them tells nobody anything
     new. Terms not yet published are absent until an export publishes them."""
     return build_report(data, library, key=keys.keys, ledger_only=True)
-
-
-def open_agreements(data: Path, key: SchoolKey) -> list[Signature] | None:
-    """Every signed agreement in ``data``, opened with the school's key (in memory only);
-    ``None`` if ``data`` has no signatures folder at all.
-
-    Raises:
-        KeyProblem: a record sealed to another key, or damaged (it says which).
-    """
-    store = SignatureStore(data, writer=False)
-    if not store.exists():
-        return None
-    return open_signatures(list(store.records()), key)
-
-
-@dataclass(frozen=True)
-class AgreementsRegister:
-    """Who signed what (and, with a class list, who has not), on ``made_on``."""
-
-    rows: list[RegisterRow]
-    pupils: list[PupilStatus] | None
-    made_on: dt.date
-
-    @property
-    def out_of_date(self) -> int:
-        return sum(r.status != CURRENT for r in self.rows)
-
-    @property
-    def lacking(self) -> int:
-        """Pupils on the class list without a current own or parent's agreement."""
-        return sum(
-            p.pupil_agreement != "signed" or p.parent_agreement != "signed"
-            for p in self.pupils or []
-        )
-
-
-def agreements_register(
-    signatures: list[Signature],
-    library: ContentLibrary,
-    class_list: list[tuple[str, str]] | None = None,
-    today: dt.date | None = None,
-) -> AgreementsRegister:
-    """The register on ``today`` (a new version counts from its effective date)."""
-    today = today or dt.date.today()
-    rows = build_register(signatures, library.aups, library.school, today)
-    pupils = not_signed(class_list, signatures, library.aups, today) if class_list else None
-    return AgreementsRegister(rows, pupils, today)
-
-
-def register_files(register: AgreementsRegister, library: ContentLibrary) -> dict[str, bytes]:
-    """The register's files by name ending: ``.csv`` (every signature), ``-class-list.csv``
-    (with a class list: each pupil's status) and ``.html`` (the printable page)."""
-    files = {".csv": register_csv(register.rows)}
-    if register.pupils is not None:
-        files["-class-list.csv"] = status_csv(register.pupils)
-    files[".html"] = register_html(
-        library.school, register.rows, register.pupils, register.made_on.isoformat()
-    )
-    return files

@@ -103,7 +103,7 @@ def cmd_keys_install(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from exports import register as reg
-    from exports.lead import agreements_register, open_agreements, register_files
+    from exports.lead_register import agreements_register, open_agreements, register_files
     from surveys.content.errors import ContentError
     from surveys.content.library import load_content
     from surveys.keys import KeyProblem, open_private_key
