@@ -32,7 +32,13 @@ from surveys.agreements.store import SignatureStore
 from surveys.content.library import ContentLibrary
 from surveys.keys import SchoolKey
 
-__all__ = ["AgreementsRegister", "agreements_register", "open_agreements", "register_files"]
+__all__ = [
+    "AgreementsRegister",
+    "ClassCount",
+    "agreements_register",
+    "open_agreements",
+    "register_files",
+]
 
 
 def open_agreements(data: Path, key: SchoolKey) -> list[Signature] | None:
@@ -68,6 +74,43 @@ class AgreementsRegister:
             for p in self.pupils or []
         )
 
+    def matching(self, text: str) -> AgreementsRegister:
+        """Only the signatures and pupils whose name (signer's or child's) or class holds
+        ``text`` (case and spacing ignored); all of them for ""."""
+        want = _key(text)
+        if not want:
+            return self
+        rows = [
+            r
+            for r in self.rows
+            if any(want in _key(x) for x in (r.signer_name, r.child_name, r.class_name))
+        ]
+        pupils = self.pupils
+        if pupils is not None:
+            pupils = [p for p in pupils if want in _key(p.name) or want in _key(p.class_name)]
+        return AgreementsRegister(rows, pupils, self.made_on)
+
+    def by_class(self) -> list[ClassCount]:
+        """Per class (in the register's order, then the class list's): current and
+        out-of-date signatures, and pupils on the class list lacking an agreement."""
+        counts: dict[str, list[int]] = {}
+        for r in self.rows:
+            n = counts.setdefault(r.class_name or "No class given", [0, 0, 0])
+            n[0 if r.status == CURRENT else 1] += 1
+        for p in self.pupils or []:
+            n = counts.setdefault(p.class_name, [0, 0, 0])
+            n[2] += p.pupil_agreement != "signed" or p.parent_agreement != "signed"
+        return [ClassCount(c, *n) for c, n in counts.items()]
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    class_name: str
+    current: int
+    out_of_date: int
+    #: Pupils on the class list without a current own or parent's agreement.
+    not_signed: int
+
 
 def agreements_register(
     signatures: list[Signature],
@@ -92,3 +135,8 @@ def register_files(register: AgreementsRegister, library: ContentLibrary) -> dic
         library.school, register.rows, register.pupils, register.made_on.isoformat()
     )
     return files
+
+
+def _key(text: str) -> str:
+    """Names and classes compared as the register compares them: case and spacing ignored."""
+    return "".join(text.casefold().split())

@@ -94,9 +94,18 @@ class ConsoleHost(Protocol):
 
     # -- agreements and content -----------------------------------------------------
 
-    async def search_register(self, text: str) -> None: ...
+    async def search_register(self, text: str) -> None:
+        """Show only the signatures (and pupils) whose name or class holds ``text``."""
+        ...
+
     async def use_class_list(self, name: str, data: bytes) -> None:
         """A class list the lead chose in the browser (CSV bytes; kept in memory only)."""
         ...
 
-    async def download_register(self) -> None: ...
+    async def download_register(self, kind: str) -> None:
+        """Offer one of the register's files: ``.csv``, ``-class-list.csv`` or ``.html``."""
+        ...
+
+    async def check_content(self) -> None:
+        """Read the content folder again (after an edit) and redraw Content."""
+        ...

@@ -5,6 +5,7 @@ mixin of :class:`~kiosk.console.desk.ConsoleDesk` that reads the same state."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from pathlib import Path
 
 import flet as ft
 
@@ -31,6 +32,14 @@ class DeskPart(ConsoleHost):
     @abstractmethod
     def render(self, place: str, body: list[ft.Control]) -> None:
         """Draw ``body`` in the console's frame, with ``place`` marked in the top bar."""
+
+    @abstractmethod
+    def session_folder(self) -> Path:
+        """This session's private folder for files to download (emptied on lock)."""
+
+    def forget_personal(self) -> None:
+        """Drop what a part holds from the sealed records (names): on lock, idle or close.
+        A part that keeps any overrides this and calls ``super()``."""
 
     def say(self, message: str) -> None:
         """The one line of feedback on the next screen drawn."""
