@@ -18,13 +18,17 @@ __all__ = ["build_agreements"]
 
 #: Rows drawn at most in one table; a search narrows the rest.
 MAX_ROWS = 200
+#: Signatures listed before any search (the rest are a search or a download away).
+FIRST_ROWS = 15
 
 
-def _table(headers: tuple[str, ...], rows: list[list[str]], *, warn: int = -1) -> ft.DataTable:
-    """A plain table; a cell in column ``warn`` other than current/signed is in bold."""
+def _table(
+    headers: tuple[str, ...], rows: list[list[str]], *, warn: tuple[int, ...] = ()
+) -> ft.DataTable:
+    """A plain table; a cell in a ``warn`` column other than current/signed is in bold."""
 
     def cell(i: int, value: str) -> ft.DataCell:
-        odd = i == warn and value not in ("current", "signed")
+        odd = i in warn and value not in ("current", "signed")
         return ft.DataCell(
             text(value, size=16, bold=odd, color=PALETTE.warn if odd else PALETTE.text)
         )
@@ -48,9 +52,6 @@ def build_agreements(
     anything_arrived: bool,
 ) -> list[ft.Control]:
     shown = register.matching(search)
-    out: list[ft.Control] = [title("Agreements")]
-
-    # -- the summary, by class ---------------------------------------------------------
     n = len(register.rows)
     summary = (
         f"{n} signed agreement{'s' * (n != 1)}: {n - register.out_of_date} current, "
@@ -63,71 +64,20 @@ def build_agreements(
     if register.pupils is not None:
         summary += (
             f" Class list {class_list_name}: {register.lacking} of {len(register.pupils)} "
-            "pupils lack a current pupil or parent agreement."
+            "pupils lack a current agreement."
         )
-    by_class = [
-        [c.class_name, str(c.current), str(c.out_of_date)]
-        + ([str(c.not_signed)] if register.pupils is not None else [])
-        for c in shown.by_class()
+    return [
+        title("Agreements"),
+        text(summary, size=20, bold=True),
+        _find(host, shown, search),
+        _by_class(host, register, shown),
+        _downloads(host, register),
     ]
-    heads: tuple[str, ...] = ("Class", "Signed (current)", "Out of date")
-    if register.pupils is not None:
-        heads += ("Not signed (class list)",)
-    out.append(
-        panel(
-            [
-                text("Signed, not signed, out of date", size=22, bold=True),
-                text(summary, bold=True),
-                *([_table(heads, by_class)] if by_class else []),
-            ]
-        )
-    )
 
-    # -- who has not signed: the class list -------------------------------------------
-    async def choose() -> None:
-        picked = await ft.FilePicker().pick_files(
-            dialog_title="Choose the class list (CSV)",
-            file_type=ft.FilePickerFileType.CUSTOM,
-            allowed_extensions=["csv"],
-            with_data=True,
-        )
-        if picked and picked[0].bytes is not None:
-            await host.use_class_list(picked[0].name, picked[0].bytes)
 
-    lacking = [
-        [p.class_name, p.name, p.pupil_agreement, p.parent_agreement]
-        for p in shown.pupils or []
-        if p.pupil_agreement != "signed" or p.parent_agreement != "signed"
-    ]
-    class_part: list[ft.Control] = [text("Who has not signed", size=22, bold=True)]
-    if register.pupils is None:
-        class_part.append(
-            text(
-                "Choose the class list from your school's system, saved as CSV with a "
-                "`name` and a `class` column: you will see each pupil without a current "
-                "agreement of their own or from a parent."
-            )
-        )
-    elif lacking:
-        class_part.append(
-            _table(("Class", "Pupil", "Pupil's own", "Parent's"), lacking[:MAX_ROWS], warn=3)
-        )
-    else:
-        class_part.append(text("Everyone on the class list has both agreements signed.", bold=True))
-    class_part.append(
-        action_button(
-            "Choose another class list" if register.pupils is not None else "Choose a class list",
-            host.on_async(choose),
-            icon=ft.Icons.UPLOAD_FILE,
-            main=register.pupils is None,
-        )
-    )
-    out.append(panel(class_part))
-
-    # -- find a name --------------------------------------------------------------------
-    box = ft.TextField(
-        label="Search by name or class", value=search, width=520, text_size=20, autofocus=False
-    )
+def _find(host: ConsoleHost, shown: AgreementsRegister, search: str) -> ft.Control:
+    """Find a name: the search box, then the signatures that match (a few if no search)."""
+    box = ft.TextField(label="Search by name or class", value=search, width=520, text_size=20)
 
     async def find() -> None:
         await host.search_register(box.value or "")
@@ -148,6 +98,7 @@ def build_agreements(
         ]
         for r in shown.rows
     ]
+    most = MAX_ROWS if search else FIRST_ROWS
     found: list[ft.Control] = []
     if search:
         found.append(
@@ -155,33 +106,76 @@ def build_agreements(
         )
     if rows:
         headers = ("Signed by", "Relationship", "Child, class", "Agreement", "Signed on", "Status")
-        found.append(_table(headers, rows[:MAX_ROWS], warn=5))
-        if len(rows) > MAX_ROWS:
-            found.append(text(f"Showing {MAX_ROWS} of {len(rows)}: search to find the rest."))
-    out.append(
-        panel(
-            [
-                text("Find a name", size=22, bold=True),
-                ft.Row(
-                    [
-                        box,
-                        action_button(
-                            "Search", host.on_async(find), icon=ft.Icons.SEARCH, main=False
-                        ),
-                        *(
-                            [action_button("Show everyone", host.on_async(clear), main=False)]
-                            if search
-                            else []
-                        ),
-                    ],
-                    wrap=True,
-                ),
-                *found,
-            ]
+        found.append(_table(headers, rows[:most], warn=(5,)))
+        if len(rows) > most:
+            found.append(
+                text(f"Showing {most} of {len(rows)}: search by name or class to find someone.")
+            )
+    buttons: list[ft.Control] = [
+        box,
+        action_button("Search", host.on_async(find), icon=ft.Icons.SEARCH, main=False),
+    ]
+    if search:
+        buttons.append(action_button("Show everyone", host.on_async(clear), main=False))
+    return panel([text("Find a name", size=22, bold=True), ft.Row(buttons, wrap=True), *found])
+
+
+def _by_class(
+    host: ConsoleHost, register: AgreementsRegister, shown: AgreementsRegister
+) -> ft.Control:
+    """By class: signed and out of date; with a class list, who has not signed."""
+
+    async def choose() -> None:
+        picked = await ft.FilePicker().pick_files(
+            dialog_title="Choose the class list (CSV)",
+            file_type=ft.FilePickerFileType.CUSTOM,
+            allowed_extensions=["csv"],
+            with_data=True,
+        )
+        if picked and picked[0].bytes is not None:
+            await host.use_class_list(picked[0].name, picked[0].bytes)
+
+    listed = register.pupils is not None
+    heads: tuple[str, ...] = ("Class", "Signed (current)", "Out of date")
+    heads += ("Not signed (class list)",) if listed else ()
+    counts = [
+        [c.class_name, str(c.current), str(c.out_of_date)] + ([str(c.not_signed)] if listed else [])
+        for c in shown.by_class()
+    ]
+    part: list[ft.Control] = [text("By class: who has not signed", size=22, bold=True)]
+    if counts:
+        part.append(_table(heads, counts))
+    lacking = [
+        [p.class_name, p.name, p.pupil_agreement, p.parent_agreement]
+        for p in shown.pupils or []
+        if p.pupil_agreement != "signed" or p.parent_agreement != "signed"
+    ]
+    if not listed:
+        part.append(
+            text(
+                "To see who has not signed, choose the class list from your school's system, "
+                'saved as CSV with a "name" and a "class" column.'
+            )
+        )
+    elif lacking:
+        part.append(text("Pupils without a current agreement", size=20, bold=True))
+        part.append(
+            _table(("Class", "Pupil", "Pupil's own", "Parent's"), lacking[:MAX_ROWS], warn=(2, 3))
+        )
+    else:
+        part.append(text("Everyone on the class list has both agreements signed.", bold=True))
+    part.append(
+        action_button(
+            "Choose another class list" if listed else "Choose a class list",
+            host.on_async(choose),
+            icon=ft.Icons.UPLOAD_FILE,
+            main=not listed,
         )
     )
+    return panel(part)
 
-    # -- downloads ----------------------------------------------------------------------
+
+def _downloads(host: ConsoleHost, register: AgreementsRegister) -> ft.Control:
     def offer(kind: str) -> Handler:
         async def go() -> None:
             await host.download_register(kind)
@@ -203,18 +197,15 @@ def build_agreements(
                 main=False,
             )
         )
-    out.append(
-        panel(
-            [
-                text("Download", size=22, bold=True),
-                ft.Row(buttons, wrap=True, spacing=12),
-                text(
-                    "These files hold names: keep them on school systems, and delete them "
-                    "when you no longer need them.",
-                    color=PALETTE.warn,
-                    bold=True,
-                ),
-            ]
-        )
+    return panel(
+        [
+            text("Download", size=22, bold=True),
+            ft.Row(buttons, wrap=True, spacing=12),
+            text(
+                "These files hold names: keep them on school systems, and delete them "
+                "when you no longer need them.",
+                color=PALETTE.warn,
+                bold=True,
+            ),
+        ]
     )
-    return out

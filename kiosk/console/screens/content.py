@@ -53,7 +53,11 @@ def build_content(
         headline = (
             f"{len(errors)} error{'s' * (len(errors) != 1)}, "
             f"{len(warnings)} warning{'s' * (len(warnings) != 1)}"
-            + (": fix the errors first, then Check again." if errors else ".")
+            + (
+                ": the kiosks set aside what has an error. Fix the errors, then Check again."
+                if errors
+                else ": the kiosks run this content. Fix the warnings when you can."
+            )
         )
     out: list[ft.Control] = [
         panel(
@@ -97,13 +101,15 @@ def build_content(
             ]
         )
     )
+    years = {g.id: g.name for g in library.school.year_groups}
     agreements = [
         [
             a.id,
             a.title,
             a.signer.value.capitalize()
-            + (f" ({', '.join(a.year_groups)})" if a.year_groups else ""),
-            f"{a.version} (from {a.effective:%d %b %Y})",
+            + (f" ({', '.join(years.get(y, y) for y in a.year_groups)})" if a.year_groups else ""),
+            str(a.version),
+            f"{a.effective:%d %b %Y}",
             f"{a.review_by:%d %b %Y}" if a.review_by else "none set",
         ]
         for a in library.aups.values()
@@ -112,7 +118,9 @@ def build_content(
         panel(
             [
                 text("Agreements", size=22, bold=True),
-                _table(("Id", "Title", "Signed by", "Version", "Review by"), agreements)
+                _table(
+                    ("Id", "Title", "Signed by", "Version", "In use from", "Review by"), agreements
+                )
                 if agreements
                 else text("None is live."),
             ]
