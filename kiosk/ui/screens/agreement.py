@@ -154,12 +154,19 @@ def build_read(s: Host, flow: SigningFlow) -> list[ft.Control]:
     ]
     last = flow.page_index == len(flow.pages) - 1
     go_on = s.t("aup_read_done") if last else s.t("aup_next_page")
+    onward = big_button(go_on, s.signing_action(lambda f: f.next_page()), width=520)
+    # Symbol rows are tall: Back sits beside the next step, so four rows fit on a landscape
+    # tablet with nothing to scroll to.
+    steps: list[ft.Control] = (
+        [ft.Row([_back(s), onward], alignment=ft.MainAxisAlignment.CENTER, spacing=32)]
+        if aup.symbols
+        else [onward, _back(s)]
+    )
     return [
         ft.Column(top, horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=12),
         ft.Text(section.heading, size=32, weight=ft.FontWeight.BOLD, color=PALETTE.text),
-        ft.Column(points, spacing=14 if aup.symbols else 20),
-        big_button(go_on, s.signing_action(lambda f: f.next_page()), width=520),
-        _back(s),
+        ft.Column(points, spacing=12 if aup.symbols else 20),
+        *steps,
     ]
 
 

@@ -15,7 +15,7 @@ from kiosk.ui.theme import PALETTE
 __all__ = ["symbol_row"]
 
 #: The symbol's tile and picture, and the text beside it: big enough to read across a table.
-TILE, PICTURE, TEXT = 92, 68, 30
+TILE, PICTURE, TEXT = 84, 64, 30
 
 
 def symbol_row(word: str, icon: Any, text: str) -> ft.Control:
