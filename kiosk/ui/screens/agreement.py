@@ -141,7 +141,9 @@ def build_read(s: Host, flow: SigningFlow) -> list[ft.Control]:
         else ft.Row(
             [
                 ft.Icon(
-                    AUP_ICON.get(p.icon or "check", ft.Icons.CHECK),
+                    SYMBOL_ICON[p.symbol]
+                    if p.symbol in SYMBOL_ICON
+                    else AUP_ICON.get(p.icon or "check", ft.Icons.CHECK),
                     size=64 if pictures else 36,
                     color=PALETTE.primary,
                 ),

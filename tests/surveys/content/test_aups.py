@@ -164,7 +164,7 @@ def test_a_symbol_agreement_names_an_unknown_or_missing_symbol_and_is_set_aside(
     assert "tablett" in unknown.message and "tablet, talk, adult" in unknown.fix
     assert unknown.line and unknown.severity == Severity.ERROR
     (missing,) = found[Code.MISSING_SYMBOL]
-    assert missing.file == f"aups/{name}" and missing.entry == "section 1 › point 3"
+    assert missing.file == f"aups/{name}" and missing.entry == "section 1 › point 2"
     assert "Grown-ups can see what I do." in missing.message and "add `symbol:`" in missing.fix
     lib = load_content(content_copy)
     assert "aup-ks1-2-symbols" not in lib.aups  # set aside; the others still run
@@ -183,7 +183,7 @@ def test_a_symbol_point_is_short_and_easy_and_only_a_symbol_version_needs_symbol
     found = codes(content_copy)
     (long,) = found[Code.LONG_SYMBOL_POINT]
     (hard,) = found[Code.READING_LEVEL]
-    assert long.entry == hard.entry == "section 3 › point 3 › text"
+    assert long.entry == hard.entry == "section 3 › point 4 › text"
     assert long.severity == hard.severity == Severity.WARNING
     assert (
         "11 words" in long.message and "limit for symbol-supported agreements is 2" in hard.message
