@@ -1,8 +1,9 @@
 """A transport for ``KioskSync`` that hands each request straight to a real, in-process ``Hub``.
 
 It maps URLs and headers to hub calls the way ``kiosk/hub/web.py`` does (``POST /pair`` ->
-``Hub.pair``, ``POST /push`` -> ``Hub.admit_push`` (the ticket) then ``Hub.import_push``; a refusal is a 403 with its reason as
-``detail``), so the kiosk's code and the hub's code both run for real, with no network.
+``Hub.pair``, ``POST /push`` -> ``Hub.admit_push`` (the ticket), then ``Hub.import_push``;
+a refusal is a 403 with its reason as ``detail``), so the kiosk's code and the hub's code
+both run for real, with no network.
 It can be told to fail on cue:
 
 - ``unreachable(n)``: the next ``n`` requests raise ``OSError`` before the hub sees them;
