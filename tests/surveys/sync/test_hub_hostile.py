@@ -252,15 +252,16 @@ def test_the_hub_answers_busy_with_retry_after(paired):
         t.join()
 
 
-def real_body(when: str = "2026/27") -> bytes:
+def real_body(when: str = "2026/27", *, kiosk: str = KIOSK, school: bytes = SCHOOL) -> bytes:
+    """A push body as ``kiosk`` makes it: one response sealed to ``school``'s key."""
     q = load_content(shipped.SHIPPED_DIR).for_parents()
     assert q is not None
     response = Response(
         id="cd" * 16, questionnaire_id=q.id, questionnaire_version=q.version,
         content_hash=q.content_hash, band=None, academic_year=when, term="autumn",
-        kiosk_id=KIOSK, answers={},
+        kiosk_id=kiosk, answers={},
     )  # fmt: skip
-    return body_of(KIOSK, [seal_response(response, SCHOOL)], [], [q])
+    return body_of(kiosk, [seal_response(response, school)], [], [q])
 
 
 def test_a_push_numbered_far_ahead_is_refused_and_the_kiosk_carries_on(tmp_path):
