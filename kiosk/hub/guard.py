@@ -116,7 +116,7 @@ class RequestGuard:
         path = scope["path"]
         limit = self.limits.get(path, 0)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and _length(declared) > limit:
             await _answer(send, 413, _too_large(limit))
             return
         sender = None
@@ -134,7 +134,7 @@ class RequestGuard:
                 await _answer(send, 429, busy, {"retry-after": str(RETRY_AFTER)})
                 return
             self.senders[path].add(sender)
-            limit = int(declared)  # the gate vouched for this length, no more
+            limit = _length(declared)  # the gate vouched for this length, no more
         try:
             await self._admit(scope, receive, send, limit)
         finally:
@@ -207,6 +207,12 @@ def _limited(receive: Receive, limit: int, idle_seconds: float) -> Receive:
         return message
 
     return receive_limited
+
+
+def _length(text: str) -> int:
+    """A Content-Length's bytes; one that is not a length counts as endless."""
+    ok = text.isascii() and text.isdigit() and len(text) <= 20
+    return int(text) if ok else 2**64
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -49,7 +49,7 @@ class PushDoor:
         """Refuse (logged) a push whose headers are not a paired kiosk's ticket for a new
         number and a body of ``length`` bytes; otherwise mark its number admitted."""
         entry = self.kiosks.get(kiosk_id) if valid_kiosk_id(kiosk_id) else None
-        number = int(counter) if counter.isdigit() and len(counter) <= 30 else -1
+        number = _number(counter)
         with self._lock:
             if entry is None:
                 why = f"{kiosk_id[:60]} is not paired with this hub"
@@ -84,6 +84,11 @@ class PushDoor:
             why = f"the push from {kiosk_id} is not sealed with its key"
             self.log(kiosk_id, "push", f"refused: {why}")
             raise BundleRefused(why)
+
+
+def _number(text: str) -> int:
+    """A push number as sent (decimal digits, at most 30), or -1."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 30 else -1
 
 
 def _secret(entry: dict[str, Any]) -> bytes:

@@ -81,6 +81,8 @@ def wrong(secret: bytes) -> dict[str, dict[str, str]]:
         },
         "a ticket made with another key": push_headers(bytes(32), 1, length=size),
         "a number that is not one": {**good, "X-Esafety-Counter": "1e3"},
+        "a number in other digits": {**good, "X-Esafety-Counter": "\u00b2"},  # isdigit(), no int
+        "a number 5,000 digits long": {**good, "X-Esafety-Counter": "9" * 5000},
         "a ticket not in hex": {**good, "X-Esafety-Ticket": "Z" * 64},
     }
 
