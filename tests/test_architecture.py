@@ -244,6 +244,13 @@ def test_every_face_a_content_file_may_name_has_a_picture():
     assert set(FACE_ICONS) == set(FACE_ICON)
 
 
+def test_every_symbol_a_content_file_may_name_has_a_picture():
+    from kiosk.ui.theme import SYMBOL_ICON
+    from surveys.pictures import SYMBOLS
+
+    assert set(SYMBOLS) == set(SYMBOL_ICON)
+
+
 def test_every_right_a_content_file_may_state_has_a_picture():
     from kiosk.ui.theme import RIGHTS_ICON
     from surveys.model import Rights

@@ -35,16 +35,17 @@ import pytest
 import uvicorn
 from nacl.public import PrivateKey
 
-from kiosk.hub.guard import MIN_RATE, SLOTS, WAIT_SECONDS, RequestGuard
+from kiosk.hub.guard import SLOTS
 from kiosk.hub.web import MAX_PAIR, MAX_PUSH, make_app
 from kiosk.ui.origin import OriginCheck
 from kiosk.ui.staff_desk import is_loopback
 from surveys.storage.settings import PinGuard, PinHash
-from surveys.sync.bundle import mac_of
+from surveys.sync.bundle import mac_of, push_ticket
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import PairingProblem, code_key, open_pairing, proof
 from tests.e2e.conftest import start_kiosk  # noqa: F401 - a fixture (starts `esafety kiosk`)
 from tests.surveys.sync.processes import free_port
+from tests.surveys.sync.test_hub_hostile import real_body
 
 SCHOOL = PrivateKey.generate().public_key.encode()
 KIOSK = "kiosk-5e5e5e5e"
@@ -112,30 +113,68 @@ def dribble(
         conn.close()
 
 
-def hold_slots_then_ask(hub, path: str, chunk: int, every: float) -> tuple[int, int]:
-    """Two slow senders on ``path`` (the real guard, its stall limit 1 s so the test takes
-    seconds), then the real kiosk's request 4 s later: (slots taken at 0.5 s, its status)."""
+def again_and_again(
+    port: int, path: str, headers: dict[str, str], stop: threading.Event, chunk: int, every: float
+) -> None:
+    """:func:`dribble`, and each time the hub hangs up, again: an intruder does not give up."""
+    while not stop.is_set():
+        dribble(port, path, headers, stop, chunk, every)
+        stop.wait(0.05)
+
+
+def stolen(the_hub: Hub, kiosk_id: str) -> dict[str, str]:
+    """A slow MAX_PUSH push from ``kiosk_id``, paired here, with its real ticket (as someone
+    who stole that kiosk's secret could send; no MAC would match its body)."""
+    key = code_key(the_hub.new_pairing_code(), kiosk_id)
+    secret, _ = open_pairing(key, the_hub.pair(kiosk_id, proof(key, kiosk_id)))
+    return {
+        "X-Esafety-Kiosk": kiosk_id,
+        "X-Esafety-Counter": "7",
+        "X-Esafety-Mac": "0" * 64,
+        "X-Esafety-Ticket": push_ticket(secret, kiosk_id, 7, MAX_PUSH),
+        "Content-Length": str(MAX_PUSH),
+    }
+
+
+def read_off_the_wire(forged_ticket: str | None) -> dict[str, str]:
+    """A slow MAX_PUSH push naming the real kiosk (its id read off the wire), without its
+    secret: no ticket, or a made-up one."""
+    headers = {
+        "X-Esafety-Kiosk": KIOSK,
+        "X-Esafety-Counter": "7",
+        "X-Esafety-Mac": "0" * 64,
+        "Content-Length": str(MAX_PUSH),
+    }
+    return headers if forged_ticket is None else {**headers, "X-Esafety-Ticket": forged_ticket}
+
+
+def hold_slots_then_ask(
+    hub,
+    path: str,
+    chunk: int,
+    every: float,
+    slow: list[dict[str, str]] | None = None,
+    *,
+    persist: bool = False,
+) -> tuple[int, int, int]:
+    """Slow senders on ``path`` with the ``slow`` headers (by default two pairings of 4 KiB)
+    against the real guard, its stall limit 1 s so the test takes seconds; then the real
+    kiosk's request 4 s later: (slots taken at 0.5 s, its status, the most slots ever taken
+    at once). ``persist``: each sender starts again whenever the hub hangs up. On /push the
+    kiosk sends a real push (one response); on /pair a stand-in the hub refuses (403)."""
     the_hub, secret = hub
     stall = 1.0
-    guard = RequestGuard(
-        make_app(the_hub, "http://hub.test").app,
-        {"/pair": MAX_PAIR, "/push": MAX_PUSH},
-        ("/pair", "/push"),
-        idle_seconds=stall,
-    )
+    guard = make_app(the_hub, "http://hub.test")
+    guard.idle_seconds = stall
     server = Served(guard)
     stop = threading.Event()
-    headers = {"Content-Type": "application/json", "Content-Length": str(MAX_PAIR)}
-    if path == "/push":  # the id read off the wire; the secret is not needed to hold a slot
-        headers = {
-            "X-Esafety-Kiosk": KIOSK,
-            "X-Esafety-Counter": "7",
-            "X-Esafety-Mac": "0" * 64,
-            "Content-Length": str(MAX_PUSH),
-        }
+    pairing = {"Content-Type": "application/json", "Content-Length": str(MAX_PAIR)}
     holders = [
-        threading.Thread(target=dribble, args=(server.port, path, headers, stop, chunk, every))
-        for _ in range(SLOTS)
+        threading.Thread(
+            target=again_and_again if persist else dribble,
+            args=(server.port, path, headers, stop, chunk, every),
+        )
+        for headers in (slow or [pairing] * SLOTS)
     ]
     try:
         for t in holders:
@@ -148,17 +187,17 @@ def hold_slots_then_ask(hub, path: str, chunk: int, every: float) -> tuple[int, 
             body = json.dumps({"kiosk_id": "kiosk-00000001", "proof": "0" * 64}).encode()
             conn.request("POST", "/pair", body=body, headers={"Content-Type": "application/json"})
         else:
-            body = b"{}"
-            mac = mac_of(secret, b"1\n" + body, b"push")
-            conn.request(
-                "POST",
-                "/push",
-                body=body,
-                headers={"X-Esafety-Kiosk": KIOSK, "X-Esafety-Counter": "1", "X-Esafety-Mac": mac},
-            )
+            body = real_body(kiosk=KIOSK, school=SCHOOL)
+            headers = {
+                "X-Esafety-Kiosk": KIOSK,
+                "X-Esafety-Counter": "1",
+                "X-Esafety-Mac": mac_of(secret, b"1\n" + body, b"push"),
+                "X-Esafety-Ticket": push_ticket(secret, KIOSK, 1, len(body)),
+            }
+            conn.request("POST", "/push", body=body, headers=headers)
         status = conn.getresponse().status
         conn.close()
-        return taken, status
+        return taken, status, guard.most
     finally:
         stop.set()
         for t in holders:
@@ -172,29 +211,29 @@ def test_a_byte_now_and_then_no_longer_holds_the_hubs_slots(hub, path):
     slot as long as the declared length lasted (4,096 bytes: 21.6 hours on /pair; 64 MiB
     on /push, with a kiosk id read off the wire), and two such senders blocked every
     pairing or every push (503 after 5 s in the queue). A body now has the stall limit
-    plus a second per MIN_RATE (500) bytes: here, a byte every 0.4 s is cut after 1 s."""
-    taken, status = hold_slots_then_ask(hub, path, chunk=1, every=0.4)
+    plus a second per MIN_RATE (500) bytes: here, a byte every 0.4 s is cut after 1 s.
+    (A push now needs its kiosk's ticket to take a slot at all: the slow pushes here are
+    from two kiosks whose secrets were stolen, one slot each.)"""
+    the_hub, _secret = hub
+    slow = [stolen(the_hub, f"kiosk-5e5e00{n:02d}") for n in range(SLOTS)]
+    taken, status, _most = hold_slots_then_ask(hub, path, 1, 0.4, slow if path == "/push" else None)
     assert taken == SLOTS, "the slow senders did not even take the slots"
-    # The real kiosk gets the hub's own answer (403/422 to this stand-in body), not busy.
-    assert status != 503, f"the real request got 503 after {WAIT_SECONDS} s in the queue"
+    # The real kiosk gets the hub's own answer (403 to the pairing stand-in), not busy.
+    assert status == (200 if path == "/push" else 403), f"the real request got {status}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        f"A push just over the minimum rate still holds a slot for hours: {MIN_RATE} bytes a "
-        "second for 64 MiB (MAX_PUSH) is 37 hours, so two senders at 600 B/s (10 kbit/s "
-        "together) with a kiosk id read off the wire (every push sends it in clear) block "
-        "every kiosk's pushes: measured, the real push got 503 after 5 s in the queue. A "
-        "pairing at that rate is cut within 28 s (4 KiB). Needs pushes held per kiosk id, "
-        "or a higher minimum rate for /push"
-    ),
-)
 def test_a_push_just_over_the_minimum_rate_cannot_hold_the_push_slots(hub):
-    taken, status = hold_slots_then_ask(hub, "/push", chunk=300, every=0.5)
-    assert taken == SLOTS
-    assert status != 503, f"the real push got 503 after {WAIT_SECONDS} s in the queue"
+    """Fixed here. A push just over the minimum rate held a slot for hours: 500 bytes a
+    second for 64 MiB (MAX_PUSH) is 37 hours, so two senders at 600 B/s (10 kbit/s
+    together) with a kiosk id read off the wire (every push sends it in clear) blocked
+    every kiosk's pushes (measured: the real push got 503 after 5 s in the queue). A push
+    now shows its kiosk's ticket (an HMAC under the pairing secret of its id, number and
+    length) before it may wait for a slot: without the secret, it is refused at once."""
+    slow = [read_off_the_wire(None), read_off_the_wire("0" * 64)]
+    taken, status, most = hold_slots_then_ask(hub, "/push", 300, 0.5, slow, persist=True)
+    assert taken == 0 and most == 1, "a push without its kiosk's ticket took a slot"
+    assert status == 200, f"the real push got {status}"
+    assert hub[0].kiosks[KIOSK]["last_counter"] == 1
 
 
 def test_the_pairing_page_believes_neither_forwarded_for_nor_a_rebound_name(hub):

@@ -18,6 +18,14 @@ on every path, before FastAPI reads a byte of the body):
   (it has :data:`IDLE_SECONDS` plus a second per ``MIN_RATE`` bytes received, as
   Apache's ``mod_reqtimeout`` ``body=20,MinRate=500``): a byte every 19 s no longer
   holds a slot for as long as its declared length lasts (a 4 KiB pairing: 21 hours).
+* **A ticket before a slot.** A path may have a *gate* (``/push`` has one: the
+  kiosk's ticket, :meth:`surveys.sync.hub.Hub.admit_push`). Its request must declare
+  its length (411 if not), and the gate reads the headers before the request may wait
+  for a slot or a byte of its body is read: a refusal is answered at once (403), so
+  someone without a kiosk's secret never holds a slot, however slowly they send. The
+  gate names the sender; while one request of a sender is waiting or being read,
+  another gets 429 at once, so a stolen secret holds at most one slot (and the
+  :data:`MIN_RATE` limit still applies to it). The body is cut at its declared length.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ __all__ = [
     "RETRY_AFTER",
     "SLOTS",
     "WAIT_SECONDS",
+    "Gate",
+    "Refused",
     "RequestGuard",
 ]
 
@@ -58,11 +68,25 @@ IDLE_SECONDS = 20.0
 MIN_RATE = 500
 
 
+class Refused(Exception):
+    """What a gate raises: answer ``status`` with ``detail``, the body unread."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+#: Reads a request's headers (names in lower case; the first of each) before the request
+#: takes a slot; returns who sends it (one request each at a time) or raises :class:`Refused`.
+Gate = Callable[[dict[str, str]], str]
+
+
 class RequestGuard:
     """Per-path body limits and concurrency slots around ``app``.
 
     ``limits`` maps a path to its largest body in bytes (any other path: none);
-    ``guarded`` are the paths whose requests take a slot.
+    ``guarded`` are the paths whose requests take a slot; ``gates`` maps a path to the
+    :data:`Gate` its requests must pass first.
     """
 
     def __init__(
@@ -73,13 +97,16 @@ class RequestGuard:
         *,
         slots: int = SLOTS,
         idle_seconds: float = IDLE_SECONDS,
+        gates: dict[str, Gate] | None = None,
     ) -> None:
-        self.app, self.limits, self.guarded = app, limits, guarded
+        self.app, self.limits, self.guarded, self.gates = app, limits, guarded, gates or {}
         self.slots, self.idle_seconds = slots, idle_seconds
         self.busy: dict[str, int] = dict.fromkeys(guarded, 0)
         self.waiting: dict[str, int] = dict.fromkeys(guarded, 0)
         #: The most requests of one path ever read or handled at once (for tests).
         self.most = 0
+        #: Per gated path, the senders with a request waiting or being read.
+        self.senders: dict[str, set[str]] = {path: set() for path in self.gates}
         self._slots: dict[str, anyio.Semaphore] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,9 +116,34 @@ class RequestGuard:
         path = scope["path"]
         limit = self.limits.get(path, 0)
         declared = _header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and _length(declared) > limit:
             await _answer(send, 413, _too_large(limit))
             return
+        sender = None
+        if path in self.gates:
+            if declared is None:
+                await _answer(send, 411, "say the body's length (Content-Length)")
+                return
+            try:
+                sender = self.gates[path](_headers(scope))
+            except Refused as exc:
+                await _answer(send, exc.status, exc.detail)
+                return
+            if sender in self.senders[path]:  # one event loop: no lock needed
+                busy = "another request from this kiosk is being taken: try again shortly"
+                await _answer(send, 429, busy, {"retry-after": str(RETRY_AFTER)})
+                return
+            self.senders[path].add(sender)
+            limit = _length(declared)  # the gate vouched for this length, no more
+        try:
+            await self._admit(scope, receive, send, limit)
+        finally:
+            if sender is not None:
+                self.senders[path].discard(sender)
+
+    async def _admit(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Hand the request on: at once, or for a guarded path once it has a slot."""
+        path = scope["path"]
         if path not in self.guarded:
             await self.app(scope, _limited(receive, limit, self.idle_seconds), send)
             return
@@ -155,6 +207,19 @@ def _limited(receive: Receive, limit: int, idle_seconds: float) -> Receive:
         return message
 
     return receive_limited
+
+
+def _length(text: str) -> int:
+    """A Content-Length's bytes; one that is not a length counts as endless."""
+    ok = text.isascii() and text.isdigit() and len(text) <= 20
+    return int(text) if ok else 2**64
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, value in scope.get("headers", []):
+        found.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+    return found
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

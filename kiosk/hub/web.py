@@ -14,7 +14,9 @@ for the disk) never stalls another kiosk's request.
 Every request passes :class:`kiosk.hub.guard.RequestGuard` first: body limits
 checked while the body streams in (:data:`MAX_PAIR`, :data:`MAX_PUSH`, none
 elsewhere), and at most two pairings and two pushes read or handled at once.
-A push from a kiosk id that is not paired is refused before its body is read.
+A push must first show its kiosk's ticket (``X-Esafety-Ticket``, over its kiosk id,
+number and length: :meth:`Hub.admit_push`): one without is refused before it takes
+a slot or a byte of its body is read, and each kiosk has at most one push in flight.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, StringConstraints, ValidationError
 
 from exports.qr import qr_png
-from kiosk.hub.guard import RequestGuard
+from kiosk.hub.guard import Refused, RequestGuard
 from surveys.model import KioskId
 from surveys.sync.bundle import BundleRefused
 from surveys.sync.hub import Hub
@@ -145,4 +147,15 @@ def make_app(hub: Hub, public_url: str) -> RequestGuard:
             raise HTTPException(403, str(exc)) from None
         return result.answer()
 
-    return RequestGuard(app, {"/pair": MAX_PAIR, "/push": MAX_PUSH}, ("/pair", "/push"))
+    def push_gate(headers: dict[str, str]) -> str:
+        """The guard's check of a push, before its slot: the kiosk it is from."""
+        kiosk, counter = headers.get("x-esafety-kiosk", ""), headers.get("x-esafety-counter", "")
+        length, ticket = int(headers["content-length"]), headers.get("x-esafety-ticket")
+        try:
+            hub.admit_push(kiosk, counter, length, ticket)
+        except BundleRefused as exc:
+            raise Refused(403, str(exc)) from None
+        return kiosk
+
+    limits = {"/pair": MAX_PAIR, "/push": MAX_PUSH}
+    return RequestGuard(app, limits, ("/pair", "/push"), gates={"/push": push_gate})

@@ -17,6 +17,7 @@ __all__ = [
     "RIGHTS_ICON",
     "SKIP_ICON",
     "STOP_ICON",
+    "SYMBOL_ICON",
     "big_button",
     "body_text",
     "heading",
@@ -87,6 +88,28 @@ AUP_ICON = {
     "link": ft.Icons.LINK,
     "shield": ft.Icons.SHIELD,
     "heart": ft.Icons.FAVORITE,
+    "home": ft.Icons.HOME,
+}
+
+#: The symbols of a symbol-supported agreement (see ``surveys.pictures.SYMBOLS``).
+SYMBOL_ICON = {
+    "tablet": ft.Icons.TABLET_ANDROID,
+    "talk": ft.Icons.RECORD_VOICE_OVER,
+    "adult": ft.Icons.ESCALATOR_WARNING,
+    "stop": ft.Icons.BACK_HAND,
+    "think": ft.Icons.LIGHTBULB,
+    "private": ft.Icons.LOCK,
+    "look": ft.Icons.VISIBILITY,
+    "safe": ft.Icons.SHIELD,
+    "kind": ft.Icons.VOLUNTEER_ACTIVISM,
+    "people": ft.Icons.GROUPS,
+    "picture": ft.Icons.PHOTO_CAMERA,
+    "game": ft.Icons.SPORTS_ESPORTS,
+    "link": ft.Icons.LINK,
+    "sad": ft.Icons.SENTIMENT_DISSATISFIED,
+    "heart": ft.Icons.FAVORITE,
+    "phone": ft.Icons.PHONE,
+    "time": ft.Icons.HOURGLASS_BOTTOM,
     "home": ft.Icons.HOME,
 }
 

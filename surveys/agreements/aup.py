@@ -58,6 +58,10 @@ class AupPoint(_Strict):
 
     text: Text
     icon: AupIcon | None = None
+    #: A word from :data:`surveys.pictures.SYMBOLS`: the symbol drawn beside the point
+    #: (instead of ``icon``). Needed on every point of a ``presentation: symbols``
+    #: agreement; ``esafety content check`` names an unknown or missing one.
+    symbol: Text | None = None
 
 
 class AupSection(_Strict):
@@ -81,8 +85,11 @@ class Aup(_Strict):
     signer: Signer
     #: Pupil agreements only: the school's year group ids this agreement is for.
     year_groups: list[ContentId] = Field(default_factory=list)
-    #: ``pictures`` draws a big icon beside every point (for the youngest).
-    presentation: Literal["pictures", "words"] = "words"
+    #: ``pictures`` draws a big icon beside every point (for the youngest);
+    #: ``symbols`` is a symbol-supported (easy read) version for pupils who read with
+    #: symbols: a short point and a big symbol on each row, offered beside the
+    #: agreement for the same year groups.
+    presentation: Literal["pictures", "words", "symbols"] = "words"
     intro: Text
     sections: list[AupSection] = Field(min_length=1, max_length=8)
     #: What the signer agrees to, shown beside the signature.
@@ -94,6 +101,8 @@ class Aup(_Strict):
             raise ValueError("a pupil agreement needs year_groups: the years it is for")
         if self.signer != Signer.PUPILS and self.year_groups:
             raise ValueError(f"only pupil agreements have year_groups, not {self.signer.value}")
+        if self.symbols and self.signer != Signer.PUPILS:
+            raise ValueError("presentation: symbols is for pupil agreements only")
         if self.presentation == "pictures":
             missing = [
                 f"section {i + 1} point {j + 1}"
@@ -109,10 +118,20 @@ class Aup(_Strict):
         return self
 
     @property
+    def symbols(self) -> bool:
+        """A symbol-supported version: offered beside the words one for the same years."""
+        return self.presentation == "symbols"
+
+    @property
     def content_hash(self) -> str:
         """The hash of what a signer reads: ``review_by`` is the school's own
         reminder, so moving it never asks anyone to sign again."""
-        return content_hash(self.model_dump(mode="json", exclude={"review_by"}))
+        text = self.model_dump(mode="json", exclude={"review_by"})
+        for section in text["sections"]:
+            for point in section["points"]:
+                if point["symbol"] is None:
+                    del point["symbol"]  # points without one hash as they did before symbols
+        return content_hash(text)
 
     @property
     def ref(self) -> AupRef:

@@ -3,6 +3,8 @@
     WHO --choose--> YEAR (pupils, parents) --> READ page 1 .. page N --> DETAILS
         --> SIGN (draw, or type the name) --> REVIEW --finish--> THANKS (after saved())
 
+A pupil may choose the symbol-supported (easy read) version instead of the words
+one, where the school has one for their year (``choose(PUPILS, symbols=True)``).
 ``back`` steps back one screen; ``reset`` (from anywhere) forgets every field.
 DETAILS cannot be reached until every page of the text has been shown, so
 nobody signs what they were never shown.
@@ -59,26 +61,43 @@ class AgreementLibrary:
             return None  # depends on the year group
         return next((a for a in self.aups.values() if a.signer == signer), None)
 
-    def for_year(self, year_group: str) -> Aup | None:
+    def for_year(self, year_group: str, *, symbols: bool = False) -> Aup | None:
+        """The pupil agreement for a year group: the words one, or the symbol-supported one."""
         return next(
             (
                 a
                 for a in self.aups.values()
-                if a.signer == Signer.PUPILS and year_group in a.year_groups
+                if a.signer == Signer.PUPILS
+                and a.symbols == symbols
+                and year_group in a.year_groups
             ),
             None,
         )
 
-    def signers(self) -> list[Signer]:
-        """Who can sign here, in the order the kiosk offers them."""
-        have = {a.signer for a in self.aups.values()}
-        if Signer.PUPILS not in have:
-            have.discard(Signer.PARENTS)  # a parent reads their child's agreement first
+    def choices(self) -> list[tuple[Signer, bool]]:
+        """Who can sign here, in the order the kiosk offers them: (signer, with symbols).
+
+        A symbol-supported pupil agreement is its own choice, just after the pupils' one.
+        """
+        words = {a.signer for a in self.aups.values() if not a.symbols}
+        if Signer.PUPILS not in words:
+            words.discard(Signer.PARENTS)  # a parent reads their child's agreement first
+        symbols = any(a.symbols for a in self.aups.values())
         order = [
             Signer.PARENTS, Signer.PUPILS, Signer.STAFF, Signer.GOVERNORS, Signer.CONTRACTORS,
             Signer.VISITORS,
         ]  # fmt: skip
-        return [s for s in order if s in have]
+        out = []
+        for s in order:
+            if s in words:
+                out.append((s, False))
+            if s == Signer.PUPILS and symbols:
+                out.append((s, True))
+        return out
+
+    def signers(self) -> list[Signer]:
+        """Who can sign here, in the order the kiosk offers them."""
+        return list(dict.fromkeys(s for s, _symbols in self.choices()))
 
 
 class SigningFlow:
@@ -96,6 +115,8 @@ class SigningFlow:
         """Forget everything: who, year, names, strokes, how far they read."""
         self.step = SigningStep.WHO
         self.signer: Signer | None = None
+        #: A pupil reading the symbol-supported version.
+        self.symbols = False
         self.year_group: str | None = None
         self.pages: list[Page] = []
         self.page_index = 0
@@ -145,11 +166,12 @@ class SigningFlow:
 
     # -- actions ---------------------------------------------------------------
 
-    def choose(self, signer: Signer) -> None:
+    def choose(self, signer: Signer, *, symbols: bool = False) -> None:
         self._at(SigningStep.WHO)
-        if signer not in self.library.signers():
-            raise FlowError(f"no agreement for {signer.value} on this kiosk")
-        self.signer = signer
+        if (signer, symbols) not in self.library.choices():
+            with_symbols = " with symbols" if symbols else ""
+            raise FlowError(f"no agreement for {signer.value}{with_symbols} on this kiosk")
+        self.signer, self.symbols = signer, symbols
         if signer in (Signer.PUPILS, Signer.PARENTS):
             self.step = SigningStep.YEAR
         else:
@@ -159,9 +181,10 @@ class SigningFlow:
 
     def choose_year(self, year_group: str) -> None:
         self._at(SigningStep.YEAR)
-        pupil_aup = self.library.for_year(year_group)
+        pupil_aup = self.library.for_year(year_group, symbols=self.symbols)
         if pupil_aup is None:
-            raise FlowError(f"no pupil agreement covers {year_group}")
+            with_symbols = " with symbols" if self.symbols else ""
+            raise FlowError(f"no pupil agreement{with_symbols} covers {year_group}")
         self.year_group = year_group
         docs = [pupil_aup]
         if self.signer == Signer.PARENTS:
@@ -237,7 +260,7 @@ class SigningFlow:
     def back(self) -> None:
         self._pending = None  # anything may change now: a new record (and id) when signed
         if self.step == SigningStep.YEAR:
-            self.step, self.signer = SigningStep.WHO, None
+            self.step, self.signer, self.symbols = SigningStep.WHO, None, False
         elif self.step == SigningStep.READ:
             if self.page_index > 0:
                 self.page_index -= 1

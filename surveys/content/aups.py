@@ -3,7 +3,10 @@
 Like questionnaires, a broken agreement file is set aside with its reasons and
 the rest still run. Checks across files: ids are unique; every pupil
 agreement's year groups exist in ``school.yaml`` and no year group is in two;
-one agreement each for parents, staff and visitors.
+one agreement each for parents, staff and visitors. A symbol-supported version
+(``presentation: symbols``) is offered beside the words one, so it covers the
+same years without taking them: no year group is in two symbol versions either,
+and each of its points has a symbol from :data:`surveys.pictures.SYMBOLS`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from surveys.content.errors import Code, ContentProblem, Severity, Unavailable
 from surveys.content.readability import agreement_reading_problems
 from surveys.content.source import Source, load_yaml, validate
 from surveys.model import SchoolProfile
+from surveys.pictures import SYMBOLS
 from surveys.storage.texts import agreement_hashes, remember_agreement_hashes
 
 __all__ = ["AUPS_DIR", "changed_without_new_version", "load_aups", "remember_texts"]
@@ -47,6 +51,7 @@ def load_aups(
         )
     years = {g.id: g.name for g in school.year_groups} if school else {}
     year_owner: dict[str, str] = {}
+    symbol_year_owner: dict[str, str] = {}
     signer_owner: dict[Signer, str] = {}
     for path in files:
         name = f"{AUPS_DIR}/{path.name}"
@@ -70,6 +75,7 @@ def load_aups(
                     f"{signer_owner[aup.signer]} is already the agreement for {aup.signer.value}",
                     "keep one agreement per signer: move the other file out of the folder",
                 )
+            owners = symbol_year_owner if aup.symbols else year_owner
             for i, year in enumerate(aup.year_groups):
                 if years and year not in years:
                     problem(
@@ -78,16 +84,18 @@ def load_aups(
                         f'"{year}" is not a year group in school.yaml',
                         f"use one of: {', '.join(years)}",
                     )
-                elif year in year_owner:
+                elif year in owners:
                     problem(
                         Code.YEAR_GROUP_TWICE,
                         ["year_groups", i],
-                        f"{year} is already in {year_owner[year]}",
-                        "put each year group in exactly one pupil agreement",
+                        f"{year} is already in {owners[year]}",
+                        "put each year group in exactly one pupil agreement"
+                        + (" with symbols" if aup.symbols else ""),
                     )
             found += agreement_reading_problems(aup, src, school)
             found += _review_problems(aup, src, today)
             found += _secret_problems(aup, src)
+            found += _symbol_problems(aup, src)
         problems += found
         if aup is None or any(p.severity == Severity.ERROR for p in found):
             unavailable.append(
@@ -98,8 +106,8 @@ def load_aups(
         if aup.signer != Signer.PUPILS:
             signer_owner[aup.signer] = name
         for year in aup.year_groups:
-            year_owner[year] = name
-    if aups and any(a.signer == Signer.PUPILS for a in aups.values()):
+            (symbol_year_owner if aup.symbols else year_owner)[year] = name
+    if aups and any(a.signer == Signer.PUPILS and not a.symbols for a in aups.values()):
         for year_id, year_name in years.items():
             if year_id not in year_owner:
                 problems.append(
@@ -171,6 +179,59 @@ def _secret_problems(aup: Aup, src: Source) -> list[ContentProblem]:
         for loc, text in texts
         if _SECRET.search(text)
     ]
+
+
+#: Most words in one point of a symbol-supported agreement: one short sentence.
+MAX_SYMBOL_POINT_WORDS = 8
+
+
+def _symbol_problems(aup: Aup, src: Source) -> list[ContentProblem]:
+    """Every symbol is one of the fixed set; a symbol-supported agreement has one on every
+    point, and short points."""
+    words = ", ".join(SYMBOLS)
+    found = []
+    for i, section in enumerate(aup.sections):
+        for j, point in enumerate(section.points):
+            at: list[int | str] = ["sections", i, "points", j]
+            if point.symbol is not None and point.symbol not in SYMBOLS:
+                found.append(
+                    ContentProblem(
+                        Code.UNKNOWN_SYMBOL,
+                        src.name,
+                        src.describe([*at, "symbol"]),
+                        f'"{point.symbol}" is not one of the kiosk\'s symbols',
+                        f"use one of: {words} (docs/content-guide.md shows each)",
+                        line=src.line_of([*at, "symbol"]),
+                    )
+                )
+            if not aup.symbols:
+                continue
+            if point.symbol is None:
+                found.append(
+                    ContentProblem(
+                        Code.MISSING_SYMBOL,
+                        src.name,
+                        src.describe(at),
+                        f'this point of a symbol-supported agreement has no symbol: "{point.text}"',
+                        f"add `symbol:` under its text, with one of: {words}",
+                        line=src.line_of(at),
+                    )
+                )
+            count = len(point.text.split())
+            if count > MAX_SYMBOL_POINT_WORDS:
+                found.append(
+                    ContentProblem(
+                        Code.LONG_SYMBOL_POINT,
+                        src.name,
+                        src.describe([*at, "text"]),
+                        f'{count} words in a symbol-supported point: "{point.text}"',
+                        f"keep it to {MAX_SYMBOL_POINT_WORDS} words or fewer: split it into "
+                        "two points, each with its own symbol",
+                        severity=Severity.WARNING,
+                        line=src.line_of([*at, "text"]),
+                    )
+                )
+    return found
 
 
 def _reporter(src: Source, found: list[ContentProblem]) -> Callable[..., None]:

@@ -55,6 +55,9 @@ class Code(enum.StrEnum):
     REVIEW_DATE_PASSED = "review-date-passed"
     NO_REVIEW_DATE = "no-review-date"
     SECRET_NOT_PRIVATE = "secret-not-private"
+    UNKNOWN_SYMBOL = "unknown-symbol"
+    MISSING_SYMBOL = "missing-symbol"
+    LONG_SYMBOL_POINT = "long-symbol-point"
 
 
 @dataclass(frozen=True)

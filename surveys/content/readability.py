@@ -7,10 +7,12 @@ is a ``reading-level`` warning naming the item, its score and the limit. The
 limits are in docs/content-guide.md:
 
     4-7 <= 3    7-11 <= 4    11-14 <= 6    14-18 <= 8    parents <= 8
+    symbol-supported agreement <= 2
 
 A pupil agreement is held to the limit of the youngest band among its year
-groups (the KS3-4 one is read by Year 7 too). Staff and visitors' agreements
-are not scored: they are written for adults at work.
+groups (the KS3-4 one is read by Year 7 too); a symbol-supported one (easy
+read, for pupils who read with symbols) to grade 2, whatever its years. Staff
+and visitors' agreements are not scored: they are written for adults at work.
 
 Why ``textstat``: it is the readability library most used in Python, kept up
 to date, and it counts syllables with the CMU pronouncing dictionary, which
@@ -32,7 +34,9 @@ from surveys.model import AgeBand, Questionnaire, SchoolProfile
 __all__ = ["LIMITS", "agreement_reading_problems", "grade", "questionnaire_reading_problems"]
 
 #: The highest Flesch-Kincaid grade allowed, by band or audience.
-LIMITS: dict[str, float] = {"4-7": 3, "7-11": 4, "11-14": 6, "14-18": 8, "parents": 8}
+LIMITS: dict[str, float] = {
+    "4-7": 3, "7-11": 4, "11-14": 6, "14-18": 8, "parents": 8, "symbol-supported agreements": 2,
+}  # fmt: skip
 
 Item = tuple[list[int | str], str]
 
@@ -59,6 +63,8 @@ def agreement_reading_problems(
 def _agreement_key(aup: Aup, school: SchoolProfile | None) -> str | None:
     if aup.signer == Signer.PARENTS:
         return "parents"
+    if aup.symbols:
+        return "symbol-supported agreements"
     if aup.signer != Signer.PUPILS or school is None:
         return None
     bands = {g.band for g in school.year_groups if g.id in aup.year_groups}

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import json
 import os
@@ -58,15 +57,13 @@ from surveys.sync.bundle import (
 from surveys.sync.envelope import check_envelopes
 from surveys.sync.loglimit import RefusalLimit
 from surveys.sync.pairing import code_key, new_code, proof, seal_pairing
+from surveys.sync.pushdoor import COUNTER_WINDOW, PushDoor, number_problem
 from surveys.sync.schoolkey import SCHOOL_KEY_FILE, SchoolKeyFile
 
 __all__ = ["CODE_LIFETIME", "COUNTER_WINDOW", "Hub", "Imported"]
 
 CODE_LIFETIME = 10 * 60.0  # seconds a pairing code stays usable
 MAX_CODES = 3
-#: How far past the last push taken a push's number may be. A kiosk counts every try,
-#: failed ones too (at most ~100 a day while the hub is away): a million is decades.
-COUNTER_WINDOW = 1_000_000
 #: A hub merges in bulk, so fewer, larger files per kiosk and term than a kiosk's 64.
 HUB_SHARDS = 8
 
@@ -97,6 +94,7 @@ class Hub:
         self._refusals = RefusalLimit()
         self._codes: dict[str, float] = {}  # code -> monotonic expiry; in memory, one-time
         self.kiosks: dict[str, dict[str, Any]] = self._load_kiosks()
+        self.door = PushDoor(self.kiosks, self._log)
         self.key_file = SchoolKeyFile(self.folder.hub / SCHOOL_KEY_FILE, self.root)
         if school_key is not None:
             self.set_school_key(school_key)
@@ -210,21 +208,17 @@ class Hub:
             raise
         return self._apply(bundle, source)
 
+    def admit_push(self, kiosk_id: str, counter: str, length: int, ticket: str | None) -> None:
+        """Before a push takes a slot or a byte of its body is read (:meth:`PushDoor.admit`)."""
+        self.door.admit(kiosk_id, counter, length, ticket)
+
     def check_sender(self, kiosk_id: str, counter: int) -> Any:
-        """Before a push's body is read: refuse (logged) a kiosk not paired here, or return
-        the push's MAC, running, for the body to be fed into as it streams in."""
-        secret = self.secret_for(kiosk_id) if valid_kiosk_id(kiosk_id) else None
-        if secret is None:
-            self._log(kiosk_id, "push", f"refused: {kiosk_id[:60]} is not paired with this hub")
-            raise BundleRefused(f"{kiosk_id[:60]} is not paired with this hub")
-        return hmac.new(secret, b"push\n" + str(counter).encode() + b"\n", hashlib.sha256)
+        """Before a push's body is read: its MAC, running (:meth:`PushDoor.running`)."""
+        return self.door.running(kiosk_id, counter)
 
     def check_seal(self, kiosk_id: str, running: Any, mac: str) -> None:
-        """Refuse (logged) a streamed push whose MAC (from :meth:`check_sender`) is not ``mac``."""
-        if not is_hex_mac(mac) or not hmac.compare_digest(running.hexdigest(), mac):
-            why = f"the push from {kiosk_id} is not sealed with its key"
-            self._log(kiosk_id, "push", f"refused: {why}")
-            raise BundleRefused(why)
+        """Refuse (logged) a streamed push whose MAC is not ``mac``."""
+        self.door.check_seal(kiosk_id, running, mac)
 
     def import_push(self, kiosk_id: str, counter: int, mac: str, body: bytes) -> Imported:
         """A push over the network: authenticated, never the same request twice, and numbered
@@ -236,15 +230,8 @@ class Hub:
             secret = bytes.fromhex(self.kiosks[kiosk_id]["secret"])
             try:
                 last = int(self.kiosks[kiosk_id]["last_counter"])
-                if counter <= last:
-                    raise BundleRefused(
-                        f"the push from {kiosk_id} repeats an earlier request (number {counter})"
-                    )
-                if counter > last + COUNTER_WINDOW:
-                    raise BundleRefused(
-                        f"the push from {kiosk_id} is numbered {str(counter)[:30]}, far beyond "
-                        f"its last ({last}): refused, the kiosk's next pushes still count"
-                    )
+                if why := number_problem(kiosk_id, counter, last, last):
+                    raise BundleRefused(why)
                 bundle = parse_body(kiosk_id, body)
                 check_envelopes(bundle)
             except BundleRefused as exc:

@@ -44,7 +44,7 @@ from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 from surveys.storage.settings import load_settings, save_settings
 from surveys.storage.texts import load_texts
-from surveys.sync.bundle import body_of, mac_of, make_bundle, receipt, without_ids
+from surveys.sync.bundle import body_of, mac_of, make_bundle, push_ticket, receipt, without_ids
 from surveys.sync.pairing import PairingProblem, code_key, open_pairing, parse_pairing_text, proof
 from surveys.sync.transport import Transport, UrllibTransport
 
@@ -293,9 +293,12 @@ class KioskSync:
         signed = str(counter).encode() + b"\n" + body
         headers = {
             "Content-Type": "application/json",
+            "Content-Length": str(len(body)),
             "X-Esafety-Kiosk": self.kiosk_id,
             "X-Esafety-Counter": str(counter),
             "X-Esafety-Mac": mac_of(secret, signed, b"push"),
+            # Checked before the hub reads the body or gives the push a slot (docs/sync.md).
+            "X-Esafety-Ticket": push_ticket(secret, self.kiosk_id, counter, len(body)),
         }
         try:
             status, answer = self.transport.post(f"{self.state.hub_url}/push", body, headers)

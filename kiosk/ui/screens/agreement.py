@@ -10,8 +10,17 @@ import flet.canvas as cv
 
 from exports.qr import cached_qr
 from kiosk.ui.host import Handler, Host
-from kiosk.ui.theme import AUP_ICON, PALETTE, big_button, body_text, heading, quiet_button
+from kiosk.ui.theme import (
+    AUP_ICON,
+    PALETTE,
+    SYMBOL_ICON,
+    big_button,
+    body_text,
+    heading,
+    quiet_button,
+)
 from kiosk.ui.widgets.signature_pad import SignaturePad
+from kiosk.ui.widgets.symbol_row import symbol_row
 from surveys.agreements.aup import Signer
 from surveys.agreements.signing import SigningFlow
 
@@ -31,6 +40,8 @@ WHO_ICONS = {
     Signer.GOVERNORS: ft.Icons.ACCOUNT_BALANCE,
     Signer.CONTRACTORS: ft.Icons.ENGINEERING,
 }
+#: The "easy read with symbols" choice for pupils: shapes, like a symbol board.
+SYMBOLS_CHOICE = ft.Icons.INTERESTS
 
 
 def _back(s: Host, label_key: str = "question_back") -> ft.Control:
@@ -39,37 +50,47 @@ def _back(s: Host, label_key: str = "question_back") -> ft.Control:
     )
 
 
+def _who_button(s: Host, who: Signer, symbols: bool) -> ft.Control:
+    key, icon = (
+        ("aup_who_pupil_symbols", SYMBOLS_CHOICE) if symbols else (WHO_KEYS[who], WHO_ICONS[who])
+    )
+    return ft.Button(
+        content=ft.Row(
+            [
+                ft.Icon(icon, size=44, color=PALETTE.primary),
+                ft.Text(s.t(key), size=26, weight=ft.FontWeight.BOLD, expand=True),
+            ],
+            spacing=18,
+        ),
+        width=540,
+        height=96,
+        on_click=s.signing_action(partial(SigningFlow.choose, signer=who, symbols=symbols)),
+        style=ft.ButtonStyle(
+            bgcolor=PALETTE.option,
+            color=PALETTE.text,
+            shape=ft.RoundedRectangleBorder(radius=20),
+            side=ft.BorderSide(2, PALETTE.option_border),
+        ),
+    )
+
+
 def build_who(s: Host, flow: SigningFlow) -> list[ft.Control]:
-    buttons = [
-        ft.Button(
-            content=ft.Row(
-                [
-                    ft.Icon(WHO_ICONS[who], size=48, color=PALETTE.primary),
-                    ft.Text(s.t(WHO_KEYS[who]), size=28, weight=ft.FontWeight.BOLD),
-                ],
-                spacing=20,
-            ),
-            width=620,
-            height=96,
-            on_click=s.signing_action(partial(SigningFlow.choose, signer=who)),
-            style=ft.ButtonStyle(
-                bgcolor=PALETTE.option,
-                color=PALETTE.text,
-                shape=ft.RoundedRectangleBorder(radius=20),
-                side=ft.BorderSide(2, PALETTE.option_border),
-            ),
-        )
-        for who in flow.library.signers()
-    ]
-    return [
-        heading(s.t("aup_who_heading")),
-        *buttons,
-        quiet_button(s.t("staff_cancel"), s.on(s.reset)),
-    ]
+    """Every choice on one screen: two columns on a landscape tablet, one on a portrait one."""
+    grid = ft.Row(
+        [_who_button(s, who, symbols) for who, symbols in flow.library.choices()],
+        wrap=True,
+        alignment=ft.MainAxisAlignment.CENTER,
+        spacing=20,
+        run_spacing=16,
+        width=1100,
+    )
+    return [heading(s.t("aup_who_heading")), grid, quiet_button(s.t("staff_cancel"), s.on(s.reset))]
 
 
 def build_year(s: Host, flow: SigningFlow) -> list[ft.Control]:
-    years = [g for g in s.kiosk.school.year_groups if flow.library.for_year(g.id)]
+    years = [
+        g for g in s.kiosk.school.year_groups if flow.library.for_year(g.id, symbols=flow.symbols)
+    ]
     key = "aup_year_heading_parent" if flow.signer == Signer.PARENTS else "aup_year_heading_pupil"
     grid = ft.Row(
         [
@@ -115,10 +136,14 @@ def build_read(s: Host, flow: SigningFlow) -> list[ft.Control]:
     if page.first:
         top += [heading(aup.title, size=40), ft.Container(body_text(aup.intro, size=24), width=860)]
     points: list[ft.Control] = [
-        ft.Row(
+        symbol_row(p.symbol or "", SYMBOL_ICON.get(p.symbol or "", ft.Icons.CHECK), p.text)
+        if aup.symbols
+        else ft.Row(
             [
                 ft.Icon(
-                    AUP_ICON.get(p.icon or "check", ft.Icons.CHECK),
+                    SYMBOL_ICON[p.symbol]
+                    if p.symbol in SYMBOL_ICON
+                    else AUP_ICON.get(p.icon or "check", ft.Icons.CHECK),
                     size=64 if pictures else 36,
                     color=PALETTE.primary,
                 ),
@@ -131,12 +156,19 @@ def build_read(s: Host, flow: SigningFlow) -> list[ft.Control]:
     ]
     last = flow.page_index == len(flow.pages) - 1
     go_on = s.t("aup_read_done") if last else s.t("aup_next_page")
+    onward = big_button(go_on, s.signing_action(lambda f: f.next_page()), width=520)
+    # Symbol rows are tall: Back sits beside the next step, so four rows fit on a landscape
+    # tablet with nothing to scroll to.
+    steps: list[ft.Control] = (
+        [ft.Row([_back(s), onward], alignment=ft.MainAxisAlignment.CENTER, spacing=32)]
+        if aup.symbols
+        else [onward, _back(s)]
+    )
     return [
         ft.Column(top, horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=12),
         ft.Text(section.heading, size=32, weight=ft.FontWeight.BOLD, color=PALETTE.text),
-        ft.Column(points, spacing=20),
-        big_button(go_on, s.signing_action(lambda f: f.next_page()), width=520),
-        _back(s),
+        ft.Column(points, spacing=12 if aup.symbols else 20),
+        *steps,
     ]
 
 

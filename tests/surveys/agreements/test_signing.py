@@ -152,3 +152,31 @@ def test_changing_something_after_a_failed_save_signs_the_corrected_details(flow
     second = flow.finish()
     assert second.signer_name == "Ann Leigh" and second.id != first.id
     assert second is flow.finish()
+
+
+def test_a_pupil_may_read_the_symbol_version_instead_and_it_is_what_they_sign(flow, library):
+    assert flow.library.choices()[:3] == [
+        (Signer.PARENTS, False),
+        (Signer.PUPILS, False),
+        (Signer.PUPILS, True),
+    ]
+    flow.choose(Signer.PUPILS, symbols=True)
+    with pytest.raises(FlowError):
+        flow.choose_year("year-7")  # the symbol version is for Reception to Year 6
+    flow.choose_year("year-4")
+    easy = library.aups["aup-ks1-2-symbols"]
+    assert [p.aup.id for p in flow.pages] == [easy.id] * len(easy.sections)
+    flow.back()
+    flow.back()  # to "Who is signing?": the words version again for the next choice
+    assert flow.step == SigningStep.WHO and not flow.symbols
+    flow.choose(Signer.PUPILS)
+    flow.choose_year("year-4")
+    assert flow.aup.id == "aup-ks2"
+
+
+def test_no_symbol_choice_without_a_symbol_agreement(library):
+    aups = {k: a for k, a in library.aups.items() if not a.symbols}
+    flow = SigningFlow(AgreementLibrary(aups), kiosk_id="kiosk-test")
+    assert (Signer.PUPILS, True) not in flow.library.choices()
+    with pytest.raises(FlowError):
+        flow.choose(Signer.PUPILS, symbols=True)

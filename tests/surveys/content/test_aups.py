@@ -14,8 +14,12 @@ from surveys.content.library import check_content, load_content
 def test_the_shipped_agreements_load_with_no_problems(library):
     assert not [p for p in library.problems if p.file.startswith("aups/")]
     assert {a.signer for a in library.aups.values()} == set(Signer)
-    pupil_years = [y for a in library.aups.values() for y in a.year_groups]
+    pupil_years = [y for a in library.aups.values() if not a.symbols for y in a.year_groups]
     assert sorted(pupil_years) == sorted(g.id for g in library.school.year_groups)
+    # The symbol-supported version is offered beside KS1 and KS2's, for the same years.
+    symbols = library.aups["aup-ks1-2-symbols"]
+    both = library.aups["aup-eyfs-ks1"].year_groups + library.aups["aup-ks2"].year_groups
+    assert symbols.symbols and symbols.year_groups == both
     assert library.aups["aup-ks3-4"].year_groups[-1] == "year-11"  # a key stage, not a band
 
 
@@ -127,13 +131,17 @@ def test_pupil_agreements_say_what_the_issue_asked_for(library):
         a = library.aups[aid]
         return " ".join([a.intro, a.closing, *(p.text for s in a.sections for p in s.points)])
 
-    for aid in ("aup-eyfs-ks1", "aup-ks2", "aup-ks3-4", "aup-post-16"):
+    for aid in ("aup-eyfs-ks1", "aup-ks2", "aup-ks1-2-symbols", "aup-ks3-4", "aup-post-16"):
         text = words(aid).lower()
         assert re.search(r"(not|never) my fault", text) and "trouble" in text, aid
         assert "break" in text, aid  # consequences
         assert "secret" not in text, aid
-    for aid in ("aup-eyfs-ks1", "aup-ks2"):
-        assert "can see what i do" in words(aid).lower(), aid  # monitoring (ICO code 11)
+    for aid in ("aup-eyfs-ks1", "aup-ks2", "aup-ks1-2-symbols"):
+        text = words(aid).lower()
+        assert "can see what i do" in text, aid  # monitoring (ICO code 11)
+        assert "private" in text and "kind" in text and "tell" in text, aid
+    easy = words("aup-ks1-2-symbols").lower()  # the same messages, in symbols
+    assert "i tell a grown-up i trust" in easy and "upsets me? i stop and tell" in easy
     for aid in ("aup-ks3-4", "aup-post-16"):
         assert "extremist" in words(aid) and "out of school" in words(aid), aid
     parents = library.aups["aup-parents"]
@@ -142,3 +150,62 @@ def test_pupil_agreements_say_what_the_issue_asked_for(library):
     staff = words("aup-staff").lower()
     assert "encrypted" in staff and "training" in staff and "own phone" in staff
     assert "before i use them in a lesson" in staff
+
+
+def test_a_symbol_agreement_names_an_unknown_or_missing_symbol_and_is_set_aside(content_copy):
+    """A copy of the shipped symbol agreement with one point broken each way."""
+    name = "ks1-2-symbols.yaml"
+    assert not codes(content_copy)  # the shipped one is clean
+    _edit(content_copy, name, "symbol: tablet", "symbol: tablett")
+    _edit(content_copy, name, "        symbol: look\n", "")
+    found = codes(content_copy)
+    (unknown,) = found[Code.UNKNOWN_SYMBOL]
+    assert unknown.file == f"aups/{name}" and unknown.entry == "section 1 › point 1 › symbol"
+    assert "tablett" in unknown.message and "tablet, talk, adult" in unknown.fix
+    assert unknown.line and unknown.severity == Severity.ERROR
+    (missing,) = found[Code.MISSING_SYMBOL]
+    assert missing.file == f"aups/{name}" and missing.entry == "section 1 › point 2"
+    assert "Grown-ups can see what I do." in missing.message and "add `symbol:`" in missing.fix
+    lib = load_content(content_copy)
+    assert "aup-ks1-2-symbols" not in lib.aups  # set aside; the others still run
+    assert "aup-ks2" in lib.aups
+    assert any(u.file == f"aups/{name}" for u in lib.unavailable)
+
+
+def test_a_symbol_point_is_short_and_easy_and_only_a_symbol_version_needs_symbols(content_copy):
+    name = "ks1-2-symbols.yaml"
+    _edit(
+        content_copy,
+        name,
+        "I am kind online.",
+        "I am always kind and respectful to everybody online, including strangers.",
+    )
+    found = codes(content_copy)
+    (long,) = found[Code.LONG_SYMBOL_POINT]
+    (hard,) = found[Code.READING_LEVEL]
+    assert long.entry == hard.entry == "section 3 › point 4 › text"
+    assert long.severity == hard.severity == Severity.WARNING
+    assert (
+        "11 words" in long.message and "limit for symbol-supported agreements is 2" in hard.message
+    )
+    # The words agreements need no symbol, but a symbol they give must be a real one.
+    assert Code.MISSING_SYMBOL not in found
+    _edit(content_copy, "ks2.yaml", "icon: link", "icon: link\n        symbol: chain")
+    assert codes(content_copy)[Code.UNKNOWN_SYMBOL][0].file == "aups/ks2.yaml"
+
+
+def test_a_symbol_version_shares_its_years_with_the_words_one_but_not_with_another(
+    content_copy,
+):
+    (content_copy / "aups" / "second-symbols.yaml").write_text(
+        (content_copy / "aups" / "ks1-2-symbols.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: aup-ks1-2-symbols", "id: aup-second-symbols"),
+        encoding="utf-8",
+    )
+    (twice, *_rest) = codes(content_copy)[Code.YEAR_GROUP_TWICE]
+    assert twice.file == "aups/second-symbols.yaml" and "with symbols" in twice.fix
+    assert "ks1-2-symbols.yaml" in twice.message
+    _edit(content_copy, "visitors.yaml", "presentation: words", "presentation: symbols")
+    (schema,) = codes(content_copy)[Code.SCHEMA]
+    assert "for pupil agreements only" in schema.message

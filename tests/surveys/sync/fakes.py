@@ -1,8 +1,9 @@
 """A transport for ``KioskSync`` that hands each request straight to a real, in-process ``Hub``.
 
 It maps URLs and headers to hub calls the way ``kiosk/hub/web.py`` does (``POST /pair`` ->
-``Hub.pair``, ``POST /push`` -> ``Hub.import_push``; a refusal is a 403 with its reason as
-``detail``), so the kiosk's code and the hub's code both run for real, with no network.
+``Hub.pair``, ``POST /push`` -> ``Hub.admit_push`` (the ticket), then ``Hub.import_push``;
+a refusal is a 403 with its reason as ``detail``), so the kiosk's code and the hub's code
+both run for real, with no network.
 It can be told to fail on cue:
 
 - ``unreachable(n)``: the next ``n`` requests raise ``OSError`` before the hub sees them;
@@ -72,6 +73,8 @@ class FakeTransport:
         if path == "/push":
             if len(body) > MAX_BODY:
                 return 413, {"detail": "too large: push in smaller batches"}
+            if headers.get("content-length") != str(len(body)):
+                return 411, {"detail": "say the body's length (Content-Length)"}
             try:
                 kiosk_id = headers["x-esafety-kiosk"]
                 counter = int(headers["x-esafety-counter"])
@@ -79,6 +82,9 @@ class FakeTransport:
             except (KeyError, ValueError):
                 return 422, {"detail": "missing or malformed X-Esafety headers"}
             try:
+                # The web app's guard checks the ticket first, before it reads the body.
+                ticket = headers.get("x-esafety-ticket")
+                self.hub.admit_push(kiosk_id, headers["x-esafety-counter"], len(body), ticket)
                 result = self.hub.import_push(kiosk_id, counter, mac, body)
             except BundleRefused as exc:
                 return 403, {"detail": str(exc)}

@@ -25,7 +25,7 @@ from kiosk.hub.web import MAX_PUSH, make_app
 from surveys.content.library import load_content
 from surveys.model import Response
 from surveys.sealed import seal_response
-from surveys.sync.bundle import BundleRefused, body_of, mac_of
+from surveys.sync.bundle import BundleRefused, body_of, mac_of, push_ticket
 from surveys.sync.hub import COUNTER_WINDOW, Hub
 from surveys.sync.pairing import code_key, open_pairing, proof
 from tests.surveys.sync.processes import free_port
@@ -112,9 +112,25 @@ def paired(tmp_path: Path) -> Iterator[tuple[Hub, bytes, Server]]:
     hub.close()
 
 
-def push_headers(secret: bytes, counter: int, body: bytes = b"") -> dict[str, str]:
-    mac = mac_of(secret, str(counter).encode() + b"\n" + body, b"push")
-    return {"X-Esafety-Kiosk": KIOSK, "X-Esafety-Counter": str(counter), "X-Esafety-Mac": mac}
+def push_headers(
+    secret: bytes, counter: int, body: bytes = b"", *, kiosk: str = KIOSK, length: int = -1
+) -> dict[str, str]:
+    """A paired kiosk's push headers: its ticket for ``length`` bytes (by default the body's
+    own length, also sent as Content-Length) and the MAC of ``body``."""
+    size = len(body) if length < 0 else length
+    return {
+        "Content-Length": str(size),
+        "X-Esafety-Kiosk": kiosk,
+        "X-Esafety-Counter": str(counter),
+        "X-Esafety-Mac": mac_of(secret, str(counter).encode() + b"\n" + body, b"push"),
+        "X-Esafety-Ticket": push_ticket(secret, kiosk, counter, size),
+    }
+
+
+def pair(hub: Hub, kiosk_id: str) -> bytes:
+    """Pair ``kiosk_id`` as its staff screen would; its secret."""
+    key = code_key(hub.new_pairing_code(), kiosk_id)
+    return open_pairing(key, hub.pair(kiosk_id, proof(key, kiosk_id)))[0]
 
 
 def test_a_400_mb_pairing_body_is_cut_at_4_kib_while_streaming(paired):
@@ -134,8 +150,8 @@ def test_a_push_from_a_kiosk_not_paired_is_refused_before_its_body(paired):
     hub, _secret, server = paired
     before = hub_files(hub)
     rss = reset_peak()
-    headers = {"X-Esafety-Kiosk": "kiosk-99999999", "X-Esafety-Counter": "1"}
-    status = server.send("/push", 60, {**headers, "X-Esafety-Mac": "0" * 64})
+    headers = push_headers(bytes(32), 1, kiosk="kiosk-99999999", length=60 * MiB)
+    status = server.send("/push", 60, headers, declare=True)
     grew = memory()["VmHWM"] - rss
     print(f"unpaired push 60 MiB: status {status}, peak RSS +{grew} MiB")
     assert status in (403, 0)
@@ -143,25 +159,55 @@ def test_a_push_from_a_kiosk_not_paired_is_refused_before_its_body(paired):
     assert hub_files(hub) == before
 
 
-def test_a_push_over_the_limit_is_stopped_at_the_limit(paired):
+def test_a_push_over_the_limit_or_its_declared_length_is_stopped_there(paired):
+    """A push must declare its length (its ticket covers it): over MAX_PUSH, 413 unread;
+    none (chunked), 411 unread; a body longer than declared is read only to its length."""
     hub, secret, server = paired
     before = hub_files(hub)
     rss = reset_peak()
-    status = server.send("/push", MAX_PUSH // MiB + 100, push_headers(secret, 1))
+    over = MAX_PUSH // MiB + 100
+    assert server.send("/push", over, push_headers(secret, 1, length=over * MiB)) == 413
+    unsaid = {k: v for k, v in push_headers(secret, 2).items() if k != "Content-Length"}
+    assert server.send("/push", over, unsaid) == 411
+    # The ticket and Content-Length say 1 MiB: the hub answers once 1 MiB has come (the
+    # MAC is checked over that, no more), and whatever follows is not part of the push.
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    conn.putrequest("POST", "/push")
+    for k, v in push_headers(secret, 3, length=MiB).items():
+        conn.putheader(k, v)
+    conn.endheaders()
+    conn.send(CHUNK)
+    answer = conn.getresponse()
+    said = answer.read()  # the ticket was good: the body's own MAC is what refused it
+    assert answer.status == 403 and b"not sealed with its key" in said and b"ticket" not in said
+    try:
+        for _ in range(59):
+            conn.send(CHUNK)
+    except OSError:
+        pass  # the hub closed the connection on the bytes after the push
+    finally:
+        conn.close()
     grew = memory()["VmHWM"] - rss
-    print(f"push {MAX_PUSH // MiB + 100} MiB chunked: status {status}, peak RSS +{grew} MiB")
-    assert status in (413, 0)
-    assert grew < MAX_PUSH // MiB + 30
+    print(f"push {over} MiB, chunked, and 60 MiB after 1 MiB declared: +{grew} MiB")
+    assert grew < 20
     assert hub_files(hub) == before
 
 
 def test_twelve_parallel_big_pushes_are_read_two_at_a_time(paired):
-    hub, secret, server = paired
+    hub, _secret, server = paired
+    kiosks = {f"kiosk-00aa00{n:02d}": b"" for n in range(12)}  # one push in flight per kiosk
+    for kiosk in kiosks:
+        kiosks[kiosk] = pair(hub, kiosk)
     before = hub_files(hub)
     rss = reset_peak()
     with concurrent.futures.ThreadPoolExecutor(12) as pool:
-        # Sealed with the kiosk's real secret but not over this body: read whole, then refused.
-        jobs = [pool.submit(server.send, "/push", 60, push_headers(secret, 1)) for _ in range(12)]
+        # Each with its kiosk's real ticket, its MAC not over this body: read whole, refused.
+        jobs = [
+            pool.submit(
+                server.send, "/push", 60, push_headers(s, 1, kiosk=k, length=60 * MiB), declare=True
+            )
+            for k, s in kiosks.items()
+        ]
         statuses = sorted(j.result() for j in jobs)
     grew = memory()["VmHWM"] - rss
     print(f"12 x 60 MiB pushes at once: {statuses}, peak RSS +{grew} MiB (from {rss} MiB)")
@@ -172,20 +218,23 @@ def test_twelve_parallel_big_pushes_are_read_two_at_a_time(paired):
 
 
 def test_the_hub_answers_busy_with_retry_after(paired):
-    _hub, secret, server = paired
+    hub, secret, server = paired
     slow = [threading.Event() for _ in range(SLOTS)]
+    holders = [f"kiosk-00bb00{n:02d}" for n in range(SLOTS)]  # paired kiosks, one push each
+    secrets = {k: pair(hub, k) for k in holders}
 
-    def hold(done: threading.Event) -> None:
+    def hold(kiosk: str, done: threading.Event) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         conn.putrequest("POST", "/push")
-        for k, v in {**push_headers(secret, 1), "Transfer-Encoding": "chunked"}.items():
+        for k, v in push_headers(secrets[kiosk], 1, kiosk=kiosk, length=1000).items():
             conn.putheader(k, v)
         conn.endheaders()
-        conn.send(b"1\r\nx\r\n")  # a byte, then wait (under the 20 s stall limit)
+        conn.send(b"x")  # a byte, then wait (under the 20 s stall limit)
         done.wait(WAIT_SECONDS + 8)
         conn.close()
 
-    threads = [threading.Thread(target=hold, args=(e,)) for e in slow]
+    pairs = zip(holders, slow, strict=True)
+    threads = [threading.Thread(target=hold, args=(k, e)) for k, e in pairs]
     for t in threads:
         t.start()
     time.sleep(1.0)
@@ -203,15 +252,16 @@ def test_the_hub_answers_busy_with_retry_after(paired):
         t.join()
 
 
-def real_body(when: str = "2026/27") -> bytes:
+def real_body(when: str = "2026/27", *, kiosk: str = KIOSK, school: bytes = SCHOOL) -> bytes:
+    """A push body as ``kiosk`` makes it: one response sealed to ``school``'s key."""
     q = load_content(shipped.SHIPPED_DIR).for_parents()
     assert q is not None
     response = Response(
         id="cd" * 16, questionnaire_id=q.id, questionnaire_version=q.version,
         content_hash=q.content_hash, band=None, academic_year=when, term="autumn",
-        kiosk_id=KIOSK, answers={},
+        kiosk_id=kiosk, answers={},
     )  # fmt: skip
-    return body_of(KIOSK, [seal_response(response, SCHOOL)], [], [q])
+    return body_of(kiosk, [seal_response(response, school)], [], [q])
 
 
 def test_a_push_numbered_far_ahead_is_refused_and_the_kiosk_carries_on(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import secrets
 
 import pytest
@@ -10,7 +11,8 @@ from nacl.public import PrivateKey
 
 from surveys.model import Response
 from surveys.sealed import seal_response
-from surveys.sync.bundle import BundleRefused, make_bundle
+from surveys.storage.layout import DataFolder
+from surveys.sync.bundle import BundleRefused, make_bundle, push_ticket
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import code_key, proof
 from tests.surveys.sync.processes import esafety, kiosk_folder
@@ -79,10 +81,13 @@ def test_the_pairing_page_and_pushes_refuse_what_they_should(tmp_path, hubs):
     assert too_big[0] == 413
     kiosk = kiosk_folder(tmp_path, "kiosk-hall", 5, seed=1)
     assert esafety("sync", "--data", str(kiosk), "--pair", hub.pairing_text()).returncode == 0
-    odd_mac = request(
-        hub.port, "POST", "/push", b"{}",
-        {"X-Esafety-Kiosk": "kiosk-hall", "X-Esafety-Counter": "99", "X-Esafety-Mac": "zz"},
-    )  # fmt: skip
-    assert odd_mac[0] == 403 and "not sealed" in odd_mac[1]
+    secret = bytes.fromhex(json.loads(DataFolder(kiosk).sync_state.read_text())["secret"])
+    headers = {"X-Esafety-Kiosk": "kiosk-hall", "X-Esafety-Counter": "99", "X-Esafety-Mac": "zz"}
+    no_ticket = request(hub.port, "POST", "/push", b"{}", headers)
+    assert no_ticket[0] == 403 and "no ticket" in no_ticket[1]
+    # The kiosk's ticket (its key, this number and length), but the body's MAC is wrong.
+    ticket = push_ticket(secret, "kiosk-hall", 99, 2)
+    odd_mac = request(hub.port, "POST", "/push", b"{}", {**headers, "X-Esafety-Ticket": ticket})
+    assert odd_mac[0] == 403 and "not sealed" in odd_mac[1] and "ticket" not in odd_mac[1]
     again = esafety("sync", "--data", str(kiosk), "--pair", hub.pairing_text())
     assert again.returncode == 1 and "paired with this hub already" in again.stderr

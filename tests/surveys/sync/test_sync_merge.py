@@ -147,7 +147,7 @@ def test_bad_bundles_and_replayed_pushes_are_refused_whole_and_change_nothing(tm
     assert replay[0] == 403 and "repeats an earlier request" in replay[1]
     forged = dict(recorded, headers={**recorded["headers"], "X-Esafety-Counter": "999999"})
     refused = _send(hub.url, forged)  # a new number without the kiosk's key: not sealed
-    assert refused[0] == 403 and "not sealed with its key" in refused[1]
+    assert refused[0] == 403 and "not sealed with its key (its ticket" in refused[1]
     assert files_snapshot(hub.data) == snapshot
 
 
