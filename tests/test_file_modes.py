@@ -210,7 +210,7 @@ def _pairing_page(port: int) -> str:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/pairing", timeout=2) as r:
                 return r.read().decode()
         except OSError:
             if time.monotonic() > deadline:

@@ -254,7 +254,7 @@ def test_the_pairing_page_believes_neither_forwarded_for_nor_a_rebound_name(hub)
                 timeout=10,
                 source_address=(source, 0),
             )
-            conn.request("GET", "/", headers={"Host": host, **extra})
+            conn.request("GET", "/pairing", headers={"Host": host, **extra})
             answer = conn.getresponse()
             assert answer.status == 403, (source, host)
             assert b"ESKHUB" not in answer.read()

@@ -2,7 +2,8 @@
 
 ``/pair``, ``/push`` and ``/health`` go to the hub's FastAPI app
 (:func:`kiosk.hub.web.make_app`, behind its request guard): kiosks on the school
-network reach those. Everything else is the lead's console, a Flet web app
+network reach those (and ``/pairing``, a plain page for scripts, which checks for
+this computer itself). Everything else is the lead's console, a Flet web app
 (:class:`~kiosk.console.desk.ConsoleDesk`), which answers **this computer only**:
 a request from another address, or naming the hub by a name that is not this
 computer's (a rebound DNS name), gets 403 with one line saying why. Its websocket
@@ -31,7 +32,7 @@ from kiosk.ui.webcache import WebCache, warm_paths, web_tag
 __all__ = ["ConsoleGate", "console_app"]
 
 #: What kiosks on the network may reach; the rest is the lead's, on this computer only.
-KIOSK_PATHS = ("/pair", "/push", "/health")
+KIOSK_PATHS = ("/pair", "/push", "/health", "/pairing")
 #: A console page gone this long (its tab closed) ends its session, and the key with it.
 SESSION_SECONDS = 60
 

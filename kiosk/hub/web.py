@@ -5,7 +5,8 @@ JSON, or a missing header, into a clear 4xx without hand-written parsing. Handle
 are plain ``def``: FastAPI runs them in a worker thread, so a merge (which waits
 for the disk) never stalls another kiosk's request.
 
-    GET  /        the pairing page (QR code and text) and per-kiosk figures; this computer only
+    GET  /pairing a plain pairing page (QR code and text) for scripts; this computer only
+                  (the lead's console, kiosk/console, does this and more at /)
     POST /pair    a kiosk proves it knows a live pairing code and gets its secret and the
                   school's public key (sealed together under the code)
     POST /push    an authenticated, numbered batch of records
@@ -59,7 +60,7 @@ def make_app(hub: Hub, public_url: str) -> RequestGuard:
     def health() -> dict[str, Any]:
         return {"ok": True}
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/pairing", response_class=HTMLResponse)
     def pairing_page(request: Request) -> str:
         # The computer itself only: by its address, and by the name the browser used
         # (a web page cannot then reach it through a rebound DNS name).

@@ -8,8 +8,11 @@ import urllib.request
 
 import pytest
 
+from tests.e2e import console
 from tests.e2e.conftest import Screen
-from tests.e2e.console import PASSWORD, start_hub  # noqa: F401 - a fixture
+from tests.e2e.console import PASSWORD
+
+start_hub = console.start_hub
 
 pytestmark = pytest.mark.browser
 

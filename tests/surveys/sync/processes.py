@@ -61,7 +61,7 @@ class HubProcess:
         raise RuntimeError("hub did not start")
 
     def pairing_text(self) -> str:
-        with urllib.request.urlopen(f"{self.url}/", timeout=5) as r:
+        with urllib.request.urlopen(f"{self.url}/pairing", timeout=5) as r:
             page = r.read().decode()
         match = re.search(r"ESKHUB \S+ [A-Z0-9]{5}-[A-Z0-9]{5}", page)
         assert match, page

@@ -70,8 +70,8 @@ def test_a_bundle_with_the_same_record_twice_is_refused_whole(tmp_path, library)
 @pytest.mark.slow
 def test_the_pairing_page_and_pushes_refuse_what_they_should(tmp_path, hubs):
     hub = hubs("hub").start()
-    assert request(hub.port, "GET", "/")[0] == 200
-    rebound = request(hub.port, "GET", "/", headers={"Host": "attacker.example"})
+    assert request(hub.port, "GET", "/pairing")[0] == 200
+    rebound = request(hub.port, "GET", "/pairing", headers={"Host": "attacker.example"})
     assert rebound[0] == 403
     too_big = request(
         hub.port, "POST", "/push", b"x",
