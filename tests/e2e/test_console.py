@@ -17,6 +17,18 @@ start_hub = console.start_hub
 pytestmark = pytest.mark.browser
 
 
+def try_password(screen: Screen, password: str, then: str) -> None:
+    """Type a password, press Sign in, and wait until the door is drawn again with ``then``
+    (a fresh, empty field: the same words as before may still be on screen)."""
+    screen.type("Password", password)
+    screen.tap("Sign in")
+    field = screen.page.get_by_label("Password")
+    deadline = time.monotonic() + 20
+    while field.input_value() and time.monotonic() < deadline:
+        screen.page.wait_for_timeout(100)
+    screen.wait_for_text(then)
+
+
 def set_password(screen: Screen) -> None:
     screen.type("New password", PASSWORD)
     screen.type("The same password again", PASSWORD)
@@ -48,16 +60,10 @@ def test_a_wrong_password_is_throttled_and_survives_a_restart(start_hub, open_sc
     set_password(screen)
     screen.tap("Lock")
     for _ in range(3):
-        screen.type("Password", "not the password at all")
-        screen.tap("Sign in")
-        screen.wait_for_text("Wrong password")
-    screen.type("Password", "still not the password")
-    screen.tap("Sign in")
-    screen.wait_for_text("wait 30 seconds")
+        try_password(screen, "not the password at all", "Wrong password")
+    try_password(screen, "still not the password", "wait 30 seconds")
     # The right password now is refused too, until the wait is over.
-    screen.type("Password", PASSWORD)
-    screen.tap("Sign in")
-    screen.wait_for_text("Too many tries")
+    try_password(screen, PASSWORD, "Too many tries")
     assert "To do first" not in screen.text()
     assert (hub.data / "hub" / "lead-guard.json").is_file()
 
