@@ -54,7 +54,7 @@ def test_a_new_lead_sets_the_password_and_pairs_a_kiosk(start_hub, open_screen) 
     assert "ESKHUB" not in screen.text()
 
 
-def test_a_wrong_password_is_throttled_and_survives_a_restart(start_hub, open_screen) -> None:
+def test_a_wrong_password_is_throttled_and_the_count_kept_on_disk(start_hub, open_screen) -> None:
     hub = start_hub()
     screen = open_screen(hub.url)
     set_password(screen)
