@@ -124,7 +124,8 @@ def overview(hub: Hub, today: dt.date | None = None) -> Overview:
         if line.problems:
             jobs.append(
                 Job(
-                    f"Kiosk {kiosk_id}: {line.problems} pushes refused this week. "
+                    f"Kiosk {kiosk_id}: {line.problems} "
+                    f"{'push' if line.problems == 1 else 'pushes'} refused this week. "
                     "Pair it again (Kiosks, then Pair a kiosk)."
                 )
             )
