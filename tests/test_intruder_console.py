@@ -30,6 +30,7 @@ import pytest
 from kiosk.hub.web import MAX_PAIR
 from surveys.clock import FakeClock
 from surveys.leadpassword import LeadPassword
+from tests.e2e.console import start_hub  # noqa: F401 - a fixture (a real `esafety hub`)
 from tests.intruder_console_helpers import (
     PASSPHRASE,
     PASSWORD,
@@ -387,7 +388,8 @@ def test_a_closed_tab_takes_the_key_with_it(served: Served) -> None:
     reopened = Console(served.ws, session_id=sid)
     assert reopened.session_id == sid  # the same session, taken over
     reopened.wait_for("Sign in")
-    assert "Not built yet" not in reopened.text() and "Lock" not in reopened.text()
+    assert "Locked when the page closed" in reopened.text()
+    assert "Not built yet" not in reopened.text() and "Home" not in reopened.text()
     reopened.type("Password", PASSWORD)
     reopened.tap("Sign in")
     reopened.wait_for("To do first")
@@ -428,6 +430,51 @@ def test_nothing_personal_is_written_to_disk(tmp_path: Path, monkeypatch) -> Non
         after = {p for p in tmp_path.rglob("*") if p.is_file()}
         new = sorted(str(p.relative_to(tmp_path)) for p in after - before)
         assert new == ["hub/hub/lead-password.json"], new
-        assert [p for p in temp.rglob("*") if p.is_file()] == []
+        # In temp: only Flet's patched copy of its web page (made at start, deleted at
+        # exit), never a session's file, and nothing typed into the console.
+        left = [p for p in temp.rglob("*") if p.is_file()]
+        assert {p.name for p in left} <= {"index.html", "manifest.json", "FontManifest.json"}
+        assert not any(run.downloads.folder in p.parents for p in left)
+        for p in left:
+            assert PASSWORD.encode() not in p.read_bytes()
+            assert PASSPHRASE.encode() not in p.read_bytes()
     finally:
         run.stop()
+
+
+def test_the_hub_s_output_holds_no_password_passphrase_or_key(start_hub) -> None:  # noqa: F811
+    hub = start_hub()
+    ws = hub.url.replace("http://", "ws://") + "ws"
+    tab = Console(ws)
+    tab.wait_for("Choose a password")
+    tab.type("New password", PASSWORD)
+    tab.type("The same password again", PASSWORD)
+    tab.tap("Set the password")
+    tab.wait_for("To do first")
+    tab.tap("Agreements")
+    tab.wait_for("Unlock the school's key")
+    for where, phrase in ((str(hub.data), PASSPHRASE), (str(hub.private_key), "wrong " + PASSWORD),
+                          ("/nonexistent/key.json", PASSPHRASE)):  # fmt: skip
+        tab.type("School private key file", where)
+        tab.type("Passphrase for the private key", phrase)
+        tab.tap("Unlock")
+        time.sleep(1.5)
+    tab.type("School private key file", str(hub.private_key))
+    tab.type("Passphrase for the private key", PASSPHRASE)
+    tab.tap("Unlock")
+    tab.wait_for("Not built yet")
+    tab.tap("Lock")
+    tab.wait_for("Sign in")
+    tab.type("Password", PASSWORD + " typo")
+    tab.tap("Sign in")
+    tab.wait_for("Wrong password")
+    tab.close()
+    hub.proc.terminate()
+    hub.proc.wait(10)
+    output = hub.log.read_text(errors="replace")
+    secrets_ = [PASSWORD, PASSPHRASE, "wrong " + PASSWORD]
+    key = json.loads(hub.private_key.read_text())
+    secrets_ += [key["sealed_private_key"], key["kdf"]["salt"]]
+    for secret in secrets_:
+        assert secret not in output
+    assert "Traceback" not in output, output
