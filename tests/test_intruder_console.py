@@ -15,7 +15,6 @@ Every test here is a plain test: the ones marked FIXED failed before this branch
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import socket
@@ -181,7 +180,7 @@ def test_no_one_on_the_network_can_set_the_first_password(served: Served) -> Non
     url = f"ws://{OTHER}:{served.port}/ws"
     for origin in (None, f"http://{OTHER}:{served.port}"):
         headers = {"Origin": origin} if origin else {}
-        with pytest.raises(Exception) as refused:  # noqa: PT011 - websockets' own error
+        with pytest.raises(Exception) as refused:  # websockets' own refusal
             ws.connect(url, additional_headers=headers, source_address=(OTHER, 0), open_timeout=5)
         assert "403" in str(refused.value) or "1008" in str(refused.value)
     assert not served.services.password.is_set()

@@ -3,11 +3,11 @@
 The session starts locked. It asks for the lead's password (or, the first time, for a
 new one), then shows Home. After :data:`~kiosk.console.services.IDLE_LOCK_SECONDS`
 without a tap, on Lock, or as soon as its page goes (tab closed or reloaded, laptop
-asleep), it locks: the school's private key
-(if it was unlocked here) and any files made for download are forgotten, and the
-password is asked again. (Flet keeps a session a minute for its page to come back, and a
-reopened tab comes back with the same session: it finds the door, never the key.) Every call that reads files, hashes or opens the key runs
-off the UI loop (``asyncio.to_thread``).
+asleep), it locks: the school's private key (if it was unlocked here) and any files
+made for download are forgotten, and the password is asked again. Flet keeps a session
+a minute for its page to come back, and a reopened tab comes back to the same session:
+it finds the door, never the key. Every call that reads files, hashes or opens the key
+runs off the UI loop (``asyncio.to_thread``).
 """
 
 from __future__ import annotations
@@ -163,8 +163,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         """A page took this session over (a reload, a reopened tab): the door, drawn anew."""
         if not self._signed_in:
             self._show_door(
-                "Locked when the page closed: the school's key was forgotten. "
-                "Sign in to carry on."
+                "Locked when the page closed: the school's key was forgotten. Sign in to carry on."
             )
 
     def _closed(self, _e: Any = None) -> None:
