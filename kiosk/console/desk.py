@@ -2,10 +2,12 @@
 
 The session starts locked. It asks for the lead's password (or, the first time, for a
 new one), then shows Home. After :data:`~kiosk.console.services.IDLE_LOCK_SECONDS`
-without a tap, on Lock, or when the tab closes, it locks: the school's private key
-(if it was unlocked here) and any files made for download are forgotten, and the
-password is asked again. Every call that reads files, hashes or opens the key runs
-off the UI loop (``asyncio.to_thread``).
+without a tap, on Lock, or as soon as its page goes (tab closed or reloaded, laptop
+asleep), it locks: the school's private key (if it was unlocked here) and any files
+made for download are forgotten, and the password is asked again. Flet keeps a session
+a minute for its page to come back, and a reopened tab comes back to the same session:
+it finds the door, never the key. Every call that reads files, hashes or opens the key
+runs off the UI loop (``asyncio.to_thread``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         self._pairing: tuple[str, bytes] | None = None
         self._last_tap = time.monotonic()
         self._folder: Path | None = None  # this session's downloads, made on first use
+        self._ended = False
         self._key_file = str(services.key_file or "")
 
     # -- the host's attributes -------------------------------------------------------
@@ -92,6 +95,8 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         page.horizontal_alignment = ft.CrossAxisAlignment.STRETCH
         page.theme = ft.Theme(color_scheme_seed=PALETTE.primary)
         page.on_close = self._closed
+        page.on_disconnect = self._disconnected
+        page.on_connect = self._connected
         page.run_task(self._watch_idle)
         self._show_door()
 
@@ -136,7 +141,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
 
     async def _watch_idle(self) -> None:
         limit = self.services.idle_lock
-        while True:
+        while not self._ended:
             await asyncio.sleep(min(5.0, limit / 5))
             if self._signed_in and time.monotonic() - self._last_tap >= limit:
                 minutes = round(limit / 60)
@@ -146,7 +151,24 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
                     "Sign in to carry on."
                 )
 
+    def _disconnected(self, _e: Any = None) -> None:
+        """The page went: lock now, so a page that takes this session over finds the door."""
+        self._forget()
+        self._signed_in = False
+        self._pairing = None
+        # Drawn, not sent (there is no page to send to): a page that comes back is sent
+        # the door whole, never the screen the lead left.
+        self.page.controls[:] = frame(self, self.services.school_name(), "", [])
+
+    def _connected(self, _e: Any = None) -> None:
+        """A page took this session over (a reload, a reopened tab): the door, drawn anew."""
+        if not self._signed_in:
+            self._show_door(
+                "Locked when the page closed: the school's key was forgotten. Sign in to carry on."
+            )
+
     def _closed(self, _e: Any = None) -> None:
+        self._ended = True
         self._signed_in = False
         self._forget()
 

@@ -83,6 +83,8 @@ class ConsoleGate:
             (b"content-type", kind),
             (b"content-disposition", f'attachment; filename="{found.name}"'.encode()),
             (b"cache-control", b"no-store"),
+            # Never guessed into a page: a CSV holding "<script>" stays a CSV.
+            (b"x-content-type-options", b"nosniff"),
         ]
         await _answer(send, 200, found.read_bytes(), headers)
 

@@ -140,9 +140,13 @@ class PinGuard:
 
     def wait_seconds(self) -> int:
         """Seconds until another try is allowed (0 = now); never more than the longest wait,
-        even if the computer's clock was put back."""
-        left = min(self._locked_until - self._clock.wall(), self.LONGEST_WAIT)
-        return max(0, int(left + 0.999))
+        even if the computer's clock was put back (a wait written while the clock was ahead
+        is cut to the longest wait from now, so it ends)."""
+        now = self._clock.wall()
+        if self._locked_until - now > self.LONGEST_WAIT:
+            self._locked_until = now + self.LONGEST_WAIT
+            self._save()
+        return max(0, int(self._locked_until - now + 0.999))
 
     def check(self, pin: str, stored: Secret) -> bool:
         """True if ``pin`` is right and no wait is in force. Call off the UI loop (scrypt)."""
