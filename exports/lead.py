@@ -154,6 +154,8 @@ class TrendView:
     columns: list[str]
     rows: list[list[str]]
     hidden: int
+    #: The smallest count shown: a figure from fewer answers is hidden.
+    threshold: int
 
 
 def trend_choices(report: Report) -> TrendChoices:
@@ -214,6 +216,7 @@ def trend_view(
         ["Term", *(line.label for line in lines)],
         rows,
         sum(line.hidden for line in lines),
+        report.thresholds.normal,
     )
 
 

@@ -123,6 +123,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
     def _forget(self) -> None:
         self.school_key = None
         self.answers = None
+        self.forget_reports()
         if self._folder is not None:
             self.downloads.forget(self._folder)
             self._folder = None

@@ -5,6 +5,7 @@ mixin of :class:`~kiosk.console.desk.ConsoleDesk` that reads the same state."""
 from __future__ import annotations
 
 from abc import abstractmethod
+from pathlib import Path
 
 import flet as ft
 
@@ -27,10 +28,16 @@ class DeskPart(ConsoleHost):
     school_key: SchoolKey | None
     answers: AnswerKeys | None
     _message: str
+    #: The place drawn last (one of host.PLACES).
+    _place: str
 
     @abstractmethod
     def render(self, place: str, body: list[ft.Control]) -> None:
         """Draw ``body`` in the console's frame, with ``place`` marked in the top bar."""
+
+    @abstractmethod
+    def session_folder(self) -> Path:
+        """This session's private folder for files to download (emptied on lock)."""
 
     def say(self, message: str) -> None:
         """The one line of feedback on the next screen drawn."""

@@ -34,7 +34,10 @@ def title(words: str) -> ft.Text:
 
 def text(words: str, *, size: int = 18, bold: bool = False, color: str = PALETTE.text) -> ft.Text:
     return ft.Text(
-        words, size=size, color=color, weight=ft.FontWeight.BOLD if bold else None,
+        words,
+        size=size,
+        color=color,
+        weight=ft.FontWeight.BOLD if bold else None,
     )
 
 
