@@ -227,7 +227,9 @@ class ReportDesk(DeskPart):
             self.say("That file is no longer here: make the evidence pack again.")
             await self.draw_downloads()
             return
-        url = urljoin(self.page.url or "/", self.downloads.offer(path))
+        # page.url is the page's websocket (ws://host:port): the file comes over http.
+        base = (self.page.url or "").replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+        url = urljoin(base, self.downloads.offer(path))
         await ft.UrlLauncher().launch_url(url, web_only_window_name="_self")
 
 

@@ -48,7 +48,11 @@ class ProgressPanel:
 
     def show(self, fraction: float | None, words: str) -> None:
         self.bar.value = fraction
-        self.words.value = words[:1].upper() + words[1:] + "…"
+        if words.startswith("saving "):  # one chart file after another, by file name
+            words = "saving the charts"
+        words = words.replace("charting ", "drawing the chart: ")
+        done = f" ({fraction:.0%})" if fraction is not None else ""
+        self.words.value = words[:1].upper() + words[1:] + "…" + done
 
 
 def _file_row(host: ConsoleHost, name: str) -> ft.Control:
@@ -69,6 +73,29 @@ def _file_row(host: ConsoleHost, name: str) -> ft.Control:
     )
 
 
+def _make_panel(host: ConsoleHost, *, again: bool) -> ft.Control:
+    async def make() -> None:
+        await host.make_downloads()
+
+    return panel(
+        [
+            text("Make it again" if again else "Make the evidence pack", size=22, bold=True),
+            text(
+                "Counts the answers, hides small numbers, and publishes last term's "
+                "figures (and earlier terms'): once published, a term's figures never "
+                "change. Makes the PDF, the tables (CSV) and the charts — what "
+                "`esafety export` writes."
+            ),
+            action_button(
+                "Make the evidence pack",
+                host.on_async(make),
+                icon=ft.Icons.PICTURE_AS_PDF,
+                main=not again,
+            ),
+        ]
+    )
+
+
 def build_downloads(
     host: ConsoleHost,
     *,
@@ -78,10 +105,6 @@ def build_downloads(
     progress: ProgressPanel | None = None,
 ) -> list[ft.Control]:
     """Before: one button. During: the progress panel. After: a Save button per file."""
-
-    async def make() -> None:
-        await host.make_downloads()
-
     out: list[ft.Control] = [title("Downloads")]
     if progress is not None:
         out.append(progress.control)
@@ -100,29 +123,8 @@ def build_downloads(
                 ]
             )
         )
-    out.append(
-        panel(
-            [
-                text(
-                    "Make the evidence pack" if not files else "Make it again",
-                    size=22,
-                    bold=True,
-                ),
-                text(
-                    "Counts the answers, hides small numbers, and publishes last term's "
-                    "figures (and earlier terms'): once published, a term's figures never "
-                    "change. Makes the PDF, the tables (CSV) and the charts — what "
-                    "`esafety export` writes."
-                ),
-                action_button(
-                    "Make the evidence pack",
-                    host.on_async(make) if progress is None else None,
-                    icon=ft.Icons.PICTURE_AS_PDF,
-                    main=not files,
-                ),
-            ]
-        )
-    )
+    if progress is None:
+        out.append(_make_panel(host, again=bool(files)))
     if aup:
         out.append(
             panel(
