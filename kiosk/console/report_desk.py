@@ -95,6 +95,7 @@ class ReportDesk(DeskPart):
     async def _released_report(self, answers: AnswerKeys) -> Report:
         if self._released is None or self._released[0] is not answers:
             assert self.services.library is not None
+            self.render("trends", trends.build_reading())  # seconds with many answers
             report = await asyncio.to_thread(
                 released_report, self.services.data, self.services.library, answers
             )

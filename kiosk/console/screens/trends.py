@@ -10,7 +10,31 @@ from kiosk.console.host import ConsoleHost
 from kiosk.console.widgets import action_button, panel, text, title
 from kiosk.ui.theme import PALETTE
 
-__all__ = ["build_nothing_released", "build_trends"]
+__all__ = ["build_nothing_released", "build_reading", "build_trends"]
+
+
+def build_reading() -> list[ft.Control]:
+    """While the published figures are read (the first time in a session)."""
+    return [
+        title("Trends"),
+        panel(
+            [
+                ft.Row(
+                    [
+                        ft.ProgressRing(width=28, height=28),
+                        text("Reading the published figures…", size=22, bold=True),
+                    ],
+                    spacing=16,
+                ),
+                text(
+                    "The answers are opened and counted once in this window: with many "
+                    "answers this takes a few seconds.",
+                    color=PALETTE.muted,
+                ),
+            ],
+            colour=PALETTE.calm,
+        ),
+    ]
 
 
 def build_nothing_released(host: ConsoleHost) -> list[ft.Control]:
