@@ -93,6 +93,9 @@ def test_a_pushed_survey_arrives_and_the_lead_saves_the_pack_then_sees_trends(
     assert "The same figures as a table" in words
     assert "autumn" in words or "spring" in words or "summer" in words
     screen.shot("console-trends")
+    screen.page.mouse.move(640, 500)
+    screen.page.mouse.wheel(0, 900)
+    screen.shot("console-trends-table")
 
     # Locking forgets the files: their address no longer answers.
     screen.tap("Lock")

@@ -101,7 +101,10 @@ def build_trends(
         picker.on_select = host.on_async(show)
 
     table = ft.DataTable(
-        columns=[ft.DataColumn(label=ft.Text(c, weight=ft.FontWeight.BOLD)) for c in view.columns],
+        columns=[
+            ft.DataColumn(label=ft.Text(c, size=16, weight=ft.FontWeight.BOLD))
+            for c in view.columns
+        ],
         rows=[ft.DataRow([ft.DataCell(text(cell, size=16)) for cell in row]) for row in view.rows],
         heading_row_height=44,
         data_row_max_height=40,
