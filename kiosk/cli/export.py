@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli.common import ask_passphrase, content_dir
-from surveys.keys import KeyProblem, SchoolKey, fingerprint, open_private_key
-from surveys.sealed import demo_key, demo_public_key
-from surveys.storage.responses import ResponseStore, live_count
+from surveys.keys import KeyProblem, open_private_key
+from surveys.storage.responses import live_count
+
+if TYPE_CHECKING:
+    from exports.lead import AnswerKeys
 
 __all__ = ["add_parser"]
 
@@ -22,9 +22,9 @@ __all__ = ["add_parser"]
 def cmd_export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from exports.export import write_export
     from exports.forged import remove_command
-    from exports.report import build_report, late_lines
+    from exports.lead import aup_coverage, make_export
+    from exports.report import late_lines
     from exports.suppress import MIN_NORMAL, MIN_SENSITIVE, Thresholds
     from surveys.content.errors import ContentError
     from surveys.content.library import load_content
@@ -51,9 +51,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     keys = _open_key(args, data)
     if keys is None:
         return 1
-    aup = _aup_coverage(keys[0], data, library, thresholds.normal) if args.key else None
-    if args.key and aup is None:
-        return 1
+    aup = None
+    if args.key:
+        try:
+            aup = aup_coverage(data, library, keys.keys[0], thresholds.normal)
+        except KeyProblem as exc:
+            print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
+            return 1
     started = time.perf_counter()
     bar = tqdm(total=None, unit=" steps", file=sys.stderr, disable=args.quiet, leave=False)
 
@@ -61,19 +65,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar.set_description(what[:40].ljust(40))
         bar.update(1)
 
-    try:
-        report = build_report(
-            data,
-            library,
-            key=keys,
-            since_year=args.from_year,
-            thresholds=thresholds,
-            progress=step,
-            workers=min(2, os.cpu_count() or 1),
-        )
-        bar.total = bar.n + len(report.charts) + 3  # now the rest is known
+    def steps_known(rest: int) -> None:
+        bar.total = bar.n + rest  # now the rest is known
         bar.refresh()
-        written = write_export(report, out, aup=aup, progress=step)
+
+    try:
+        report, written = make_export(
+            data, library, keys, out, thresholds=thresholds, since_year=args.from_year,
+            aup=aup, progress=step, steps_known=steps_known,
+        )  # fmt: skip
     except (ValueError, KeyProblem) as exc:  # a damaged shard names itself
         bar.close()
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
@@ -111,55 +111,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_key(args: argparse.Namespace, data: Path) -> list[SchoolKey] | None:
+def _open_key(args: argparse.Namespace, data: Path) -> AnswerKeys | None:
     """The keys to open the answers with: the school's (``--key``), and the sample school's
     demo key where a kiosk used it (before the school's key was installed), said loudly."""
-    demo_print = fingerprint(demo_public_key())
+    from exports.lead import answer_keys
+
+    if not args.key:
+        print(
+            "esafety export: no --key given, so answers are opened with the sample school's "
+            "DEMO key. A real school's answers need --key school-private-key.json.",
+            file=sys.stderr,
+        )
+        return answer_keys(data, None)
     try:
-        records = ResponseStore(data, writer=False).raw_records()
-        sealed_to = Counter(r.get("key") for r in records)
-    except ValueError as exc:  # a damaged shard names itself
+        school = open_private_key(
+            Path(args.key), ask_passphrase("Passphrase for the private key: ")
+        )
+        keys = answer_keys(data, school)
+    except (KeyProblem, ValueError) as exc:  # a damaged shard names itself
         print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
         return None
-    try:
-        if not args.key:
-            print(
-                "esafety export: no --key given, so answers are opened with the sample school's "
-                "DEMO key. A real school's answers need --key school-private-key.json.",
-                file=sys.stderr,
-            )
-            return [demo_key()]
-        keys = [
-            open_private_key(Path(args.key), ask_passphrase("Passphrase for the private key: "))
-        ]
-        if sealed_to[demo_print]:
-            print(
-                f"esafety export: {sealed_to[demo_print]} responses were sealed to the sample "
-                "school's DEMO key, on a kiosk that had no school key yet: anyone could have "
-                "opened them. They are included; install the school's key on every kiosk.",
-                file=sys.stderr,
-            )
-            keys.append(demo_key())
-        return keys
-    except KeyProblem as exc:
-        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
-        return None
-
-
-def _aup_coverage(key: SchoolKey, data: Path, library, threshold: int):  # type: ignore[no-untyped-def]
-    from exports.register import coverage_by_year
-    from surveys.agreements.sealing import open_signatures
-    from surveys.agreements.store import SignatureStore
-
-    try:
-        store = SignatureStore(data, writer=False)
-        signatures = open_signatures(list(store.records()), key) if store.exists() else []
-    except KeyProblem as exc:
-        print(f"esafety export: {exc}\nNothing was written.", file=sys.stderr)
-        return None
-    return coverage_by_year(
-        signatures, library.aups, library.school, dt.date.today(), threshold=threshold
-    )
+    if keys.demo_sealed:
+        print(
+            f"esafety export: {keys.demo_sealed} responses were sealed to the sample "
+            "school's DEMO key, on a kiosk that had no school key yet: anyone could have "
+            "opened them. They are included; install the school's key on every kiosk.",
+            file=sys.stderr,
+        )
+    return keys
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -129,6 +129,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         self.school_key = None
         self.answers = None
         self.forget_personal()
+        self.forget_reports()
         if self._folder is not None:
             self.downloads.forget(self._folder)
             self._folder = None

@@ -92,6 +92,10 @@ class ConsoleHost(Protocol):
         """Make the evidence pack, tables and charts (in a worker, with progress)."""
         ...
 
+    async def save_file(self, name: str) -> None:
+        """Have the browser save one of the files made (by its name, as listed)."""
+        ...
+
     # -- agreements and content -----------------------------------------------------
 
     async def search_register(self, text: str) -> None:

@@ -28,6 +28,8 @@ class DeskPart(ConsoleHost):
     school_key: SchoolKey | None
     answers: AnswerKeys | None
     _message: str
+    #: The place drawn last (one of host.PLACES).
+    _place: str
 
     @abstractmethod
     def render(self, place: str, body: list[ft.Control]) -> None:
