@@ -43,10 +43,10 @@ import websockets
 import content as shipped
 from surveys.content.library import ContentLibrary, load_content
 from surveys.model import AgeBand, Questionnaire
+from tests.benchmarks.browser_pupil import STAMPED, BrowserTimes, browser_pupil
 
 REGISTER_CLIENT, PAGE_PATCH, CONTROL_EVENT, INVOKE_METHOD = 1, 2, 3, 5
 REPLACE, ADD, REMOVE, MOVE = 0, 1, 2, 3
-CHROMIUM = "/usr/bin/chromium"
 #: ``esafety`` under cProfile. uvicorn re-raises SIGTERM after its graceful stop; a
 #: Python handler turns it into SystemExit, so the profile is written.
 PROFILED = """
@@ -209,7 +209,9 @@ class Tablet:
 class Results:
     taps: list[float] = field(default_factory=list)
     finishes: list[float] = field(default_factory=list)
-    browser_taps: list[float] = field(default_factory=list)
+    browser: BrowserTimes = field(default_factory=BrowserTimes)
+    #: The browser's click sent -> patch back, split at the kiosk (:meth:`BrowserTimes.split`).
+    split: dict[str, list[float]] = field(default_factory=dict)
     answers: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -260,33 +262,6 @@ async def pupil(
         await tablet.close()
 
 
-async def browser_pupil(
-    url: str, journey: Journey, rng: random.Random, pace: tuple[float, float], out: Results
-) -> None:
-    """One real Chromium pupil: tap -> the next screen's words rendered (Playwright)."""
-    from playwright.async_api import async_playwright
-
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = await browser.new_page(viewport={"width": 1180, "height": 820})
-        await page.goto(url)
-        placeholder = page.locator("flt-semantics-placeholder")
-        await placeholder.wait_for(state="attached", timeout=60_000)
-        await placeholder.dispatch_event("click")  # Flutter's accessibility tree, once
-        steps, answers = journey.steps(rng)
-        await page.get_by_role("button", name=steps[0][0], exact=True).wait_for(timeout=60_000)
-        for i, (words, after) in enumerate(steps):
-            await asyncio.sleep(rng.uniform(*pace))
-            start = time.perf_counter()
-            await page.get_by_role("button", name=words, exact=True).click()
-            await page.get_by_text(after, exact=False).first.wait_for(timeout=60_000)
-            took = time.perf_counter() - start
-            (out.finishes if i == len(steps) - 1 else out.browser_taps).append(took)
-        out.answers.append(answers)
-        await browser.close()
-
-
 # -- the kiosk process --------------------------------------------------------------------
 
 
@@ -297,11 +272,12 @@ def _free_port() -> int:
 
 
 def start_kiosk(
-    data: Path, log: Path, profile: Path | None = None
+    data: Path, log: Path, profile: Path | None = None, stamps: Path | None = None
 ) -> tuple[int, subprocess.Popen[bytes]]:
     """``esafety kiosk`` on a free port, with a 7–11 questionnaire and a PIN set.
 
-    With ``profile``, under cProfile (written there when the kiosk stops).
+    With ``profile``, under cProfile (written there when the kiosk stops); with
+    ``stamps``, logging when it reads and sends Chromium's messages (:data:`STAMPED`).
     """
     from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
@@ -311,6 +287,8 @@ def start_kiosk(
     cmd = [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
     if profile is not None:
         cmd = [sys.executable, "-c", PROFILED, str(profile)]
+    elif stamps is not None:
+        cmd = [sys.executable, "-c", STAMPED, str(stamps)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [*cmd, "kiosk", "--data", str(data), "--port", str(port)],
@@ -397,7 +375,14 @@ def centiles(xs: list[float]) -> str:
 
 
 async def drive(
-    port: int, pupils: int, *, seed: int, browser: bool, ramp: float, pace: tuple[float, float]
+    port: int,
+    pupils: int,
+    *,
+    seed: int,
+    browser: bool,
+    ramp: float,
+    pace: tuple[float, float],
+    trace: str | None = None,
 ) -> Results:
     journey = Journey(load_content(shipped.SHIPPED_DIR), questionnaire())
     out = Results()
@@ -406,7 +391,12 @@ async def drive(
         rng = random.Random(seed * 100_003 + i)
         await asyncio.sleep(rng.uniform(0, ramp))  # they do not all tap Start together
         if browser and i == 0:
-            await browser_pupil(f"http://127.0.0.1:{port}/", journey, rng, pace, out)
+            steps, answers = journey.steps(rng)
+            url = f"http://127.0.0.1:{port}/"
+            out.finishes.append(
+                await browser_pupil(url, steps, rng, pace, out.browser, trace=trace)
+            )
+            out.answers.append(answers)
         else:
             await pupil(f"ws://127.0.0.1:{port}/ws", journey, rng, pace, out)
 
@@ -429,18 +419,28 @@ def run(
     pace: tuple[float, float] = (0.5, 2.0),
     root: Path | None = None,
     profile: Path | None = None,
+    trace: Path | None = None,
 ) -> Run:
     """Start a kiosk, run ``pupils`` through it, stop it; figures and the saved count."""
     with tempfile.TemporaryDirectory(prefix="esafety-load-") as tmp:
         root = root or Path(tmp)
         data = root / "data"
-        port, proc = start_kiosk(data, root / "kiosk.log", profile)
+        stamps = root / "stamps.log" if browser else None
+        port, proc = start_kiosk(data, root / "kiosk.log", profile, stamps)
         try:
             settle(proc.pid)
             cpu0, t0, own0 = cpu_seconds(proc.pid), time.perf_counter(), time.process_time()
             wait0 = cpu_wait_seconds(proc.pid)
             results = asyncio.run(
-                drive(port, pupils, seed=seed, browser=browser, ramp=ramp, pace=pace)
+                drive(
+                    port,
+                    pupils,
+                    seed=seed,
+                    browser=browser,
+                    ramp=ramp,
+                    pace=pace,
+                    trace=trace and str(trace),
+                )
             )
             seconds, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
             own = time.process_time() - own0
@@ -452,6 +452,8 @@ def run(
                 proc.wait(timeout=120 if profile else 15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if stamps and stamps.exists():
+            results.split = results.browser.split(stamps)
         saved = saved_answers(data)
         match = Counter(map(answers_key, saved)) == Counter(map(answers_key, results.answers))
         return Run(pupils, results, seconds, cpu, own, wait, memory, len(saved), match)
@@ -468,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which they start")
     parser.add_argument("--profile", type=Path, help="run the kiosk under cProfile, to FILE")
+    parser.add_argument("--trace", type=Path, help="with --browser: Chrome's trace, to FILE")
     args = parser.parse_args(argv)
     load = os.getloadavg()
     print(
@@ -480,12 +483,21 @@ def main(argv: list[str] | None = None) -> int:
         browser=args.browser,
         ramp=args.ramp,
         profile=args.profile and args.profile.resolve(),
+        trace=args.trace and args.trace.resolve(),
     )
-    taps = len(r.results.taps) + len(r.results.browser_taps) + len(r.results.finishes)
+    taps = len(r.results.taps) + len(r.results.browser.drawn) + len(r.results.finishes)
     print(f"tap -> next screen:      {centiles(r.results.taps)}")
     print(f"Finish -> Thank you:     {centiles(r.results.finishes)}")
     if args.browser:
-        print(f"Chromium tap -> drawn:   {centiles(r.results.browser_taps)}")
+        b = r.results.browser
+        print(f"Chromium tap -> drawn:   {centiles(b.drawn)}  (timed in the page)")
+        for name, xs in b.parts.items():
+            print(f"  {name + ':':44}{centiles(xs)}")
+        for name, xs in r.results.split.items():
+            print(f"    {name + ':':42}{centiles(xs)}")
+        print(f"  {'Playwright round trip (for comparison):':44}{centiles(b.playwright)}")
+        sizes = sorted(b.received)
+        print(f"  bytes from the kiosk per tap: median {sizes[len(sizes) // 2]}, most {sizes[-1]}")
     print(
         f"kiosk CPU: {r.cpu:.1f} s in {r.seconds:.1f} s ({100 * r.cpu / r.seconds:.0f}% of a "
         f"core), {1000 * r.cpu / max(taps, 1):.2f} ms per tap; memory {r.memory['VmRSS']:.0f} "
