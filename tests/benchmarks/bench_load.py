@@ -496,6 +496,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, xs in r.results.split.items():
             print(f"    {name + ':':42}{centiles(xs)}")
         print(f"  {'Playwright round trip (for comparison):':44}{centiles(b.playwright)}")
+        frames = sorted(f["count"] for f in b.frames)
+        busy = [f["ms"] / 1000 for f in b.frames]
+        print(
+            f"  frames Flutter drew per tap: median {frames[len(frames) // 2]}, most "
+            f"{frames[-1]}; their main-thread time per tap: {centiles(busy)}"
+        )
+        cpu = ", ".join(f"{k} {1000 * v:.1f}" for k, v in sorted(b.cpu.items()))
+        print(f"  Chromium's CPU per tap, ms: {cpu}")
         sizes = sorted(b.received)
         print(f"  bytes from the kiosk per tap: median {sizes[len(sizes) // 2]}, most {sizes[-1]}")
     print(

@@ -52,6 +52,19 @@ TIMER_JS = """
     }
   }
   window.WebSocket = Timed;
+  // Flutter draws in requestAnimationFrame callbacks: time each one it asks for.
+  const nativeFrame = window.requestAnimationFrame.bind(window);
+  b.frames = [];
+  window.requestAnimationFrame = (callback) => nativeFrame((stamp) => {
+    const start = performance.now();
+    try { callback(stamp); } finally { b.frames.push([start, performance.now() - start]); }
+  });
+  // Frames Flutter drew from the last tap until now, and the ms they took.
+  b.framesSinceTap = () => {
+    const mine = b.frames.filter(([start]) => start >= b.down);
+    const ms = mine.reduce((sum, [, took]) => sum + took, 0);
+    return { count: mine.length, ms, before: mine.filter(([s]) => s < b.found).length };
+  };
   window.addEventListener("pointerdown", () => { b.down = performance.now(); }, true);
   const present = (words) => {
     const root = document.querySelector("flt-semantics-host") || document.body;
@@ -65,7 +78,7 @@ TIMER_JS = """
     if (!present(b.want.words)) return;
     const shown = performance.now();
     b.found = shown;
-    requestAnimationFrame(() => b.want.resolve({ shown, drawn: performance.now() }));
+    nativeFrame(() => b.want.resolve({ shown, drawn: performance.now() }));
   };
   new MutationObserver(check).observe(document, {
     subtree: true, childList: true, characterData: true, attributes: true,
@@ -113,6 +126,11 @@ class BrowserTimes:
     wire: list[tuple[float, float]] = field(default_factory=list)
     #: Bytes of websocket messages from the kiosk per tap.
     received: list[int] = field(default_factory=list)
+    #: Per tap until the next: frames Flutter drew (``count``, ``before`` the words
+    #: were shown) and the main thread's ms in them (``ms``).
+    frames: list[dict[str, float]] = field(default_factory=list)
+    #: Chromium's CPU seconds per tap (Finish included), by kind of process.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def add(self, marks: dict[str, float], round_trip: float, wire: Wire) -> None:
         self.drawn.append((marks["drawn"] - marks["down"]) / 1000)
@@ -168,6 +186,15 @@ async def send_bytes(self, data):
 WebSocket.receive_bytes, WebSocket.send_bytes = receive_bytes, send_bytes
 main(sys.argv[2:])
 """
+
+
+async def _cpu_by_process(system: Any) -> dict[str, float]:
+    """Chromium's CPU seconds so far, by kind of process (browser, renderer, gpu...)."""
+    info = await system.send("SystemInfo.getProcessInfo")
+    out: dict[str, float] = {}
+    for process in info["processInfo"]:
+        out[process["type"]] = out.get(process["type"], 0.0) + process["cpuTime"]
+    return out
 
 
 class Wire:
@@ -235,9 +262,13 @@ async def browser_pupil(
         await page.get_by_role("button", name=steps[0][0], exact=True).wait_for(timeout=60_000)
         if trace:
             await browser.start_tracing(page=page, path=trace, screenshots=False)
+        system = await browser.new_browser_cdp_session()
+        cpu_before = await _cpu_by_process(system)
         finish = 0.0
         for i, (words, after) in enumerate(steps):
             await asyncio.sleep(rng.uniform(*pace))
+            if i:
+                times.frames.append(await page.evaluate("() => window.__bench.framesSinceTap()"))
             if not await page.evaluate("w => window.__bench.arm(w)", after):
                 raise RuntimeError(f"{after!r} was on the screen before tapping {words!r}")
             wire.frames.clear()
@@ -252,6 +283,9 @@ async def browser_pupil(
                 finish = took
             else:
                 times.add(marks, took, wire)
+        cpu_after = await _cpu_by_process(system)
+        taps = len(steps)
+        times.cpu = {k: (cpu_after[k] - cpu_before.get(k, 0.0)) / taps for k in cpu_after}
         if trace:
             await browser.stop_tracing()
         await browser.close()
