@@ -383,6 +383,7 @@ async def drive(
     ramp: float,
     pace: tuple[float, float],
     trace: str | None = None,
+    mouse: bool = False,
 ) -> Results:
     journey = Journey(load_content(shipped.SHIPPED_DIR), questionnaire())
     out = Results()
@@ -394,7 +395,7 @@ async def drive(
             steps, answers = journey.steps(rng)
             url = f"http://127.0.0.1:{port}/"
             out.finishes.append(
-                await browser_pupil(url, steps, rng, pace, out.browser, trace=trace)
+                await browser_pupil(url, steps, rng, pace, out.browser, trace=trace, mouse=mouse)
             )
             out.answers.append(answers)
         else:
@@ -420,6 +421,7 @@ def run(
     root: Path | None = None,
     profile: Path | None = None,
     trace: Path | None = None,
+    mouse: bool = False,
 ) -> Run:
     """Start a kiosk, run ``pupils`` through it, stop it; figures and the saved count."""
     with tempfile.TemporaryDirectory(prefix="esafety-load-") as tmp:
@@ -440,6 +442,7 @@ def run(
                     ramp=ramp,
                     pace=pace,
                     trace=trace and str(trace),
+                    mouse=mouse,
                 )
             )
             seconds, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
@@ -471,10 +474,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which they start")
     parser.add_argument("--profile", type=Path, help="run the kiosk under cProfile, to FILE")
     parser.add_argument("--trace", type=Path, help="with --browser: Chrome's trace, to FILE")
+    parser.add_argument("--mouse", action="store_true", help="with --browser: click, not touch")
     args = parser.parse_args(argv)
     load = os.getloadavg()
+    how = f" (one in Chromium, {'mouse' if args.mouse else 'touch'})" if args.browser else ""
     print(
-        f"{args.pupils} pupils{' (one in Chromium)' if args.browser else ''}, seed "
+        f"{args.pupils} pupils{how}, seed "
         f"{args.seed}; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     r = run(
@@ -484,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         ramp=args.ramp,
         profile=args.profile and args.profile.resolve(),
         trace=args.trace and args.trace.resolve(),
+        mouse=args.mouse,
     )
     taps = len(r.results.taps) + len(r.results.browser.drawn) + len(r.results.finishes)
     print(f"tap -> next screen:      {centiles(r.results.taps)}")

@@ -242,16 +242,19 @@ async def browser_pupil(
     times: BrowserTimes,
     *,
     trace: str | None = None,
+    mouse: bool = False,
 ) -> float:
     """Tap through ``steps`` (words, the next screen's words) in Chromium; Finish's seconds.
 
-    With ``trace``, a Chrome performance trace of the run is written there.
+    Taps are touches, as on a tablet: a mouse (``mouse``, Playwright's ``click``)
+    also hovers, and the pointer left over the next screen's button starts its
+    hover animation. With ``trace``, a Chrome performance trace is written there.
     """
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await browser.new_page(viewport={"width": 1180, "height": 820})
+        page = await browser.new_page(viewport={"width": 1180, "height": 820}, has_touch=True)
         await page.add_init_script(TIMER_JS)
         wire = Wire()
         await wire.attach(page)
@@ -273,7 +276,11 @@ async def browser_pupil(
                 raise RuntimeError(f"{after!r} was on the screen before tapping {words!r}")
             wire.frames.clear()
             start = time.perf_counter()
-            await page.get_by_role("button", name=words, exact=True).click()
+            button = page.get_by_role("button", name=words, exact=True)
+            if mouse:
+                await button.click()
+            else:
+                await button.tap()
             marks: dict[str, Any] = await asyncio.wait_for(
                 page.evaluate("() => window.__bench.result()"), 60
             )
