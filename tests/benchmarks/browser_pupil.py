@@ -63,6 +63,7 @@ TIMER_JS = """
   b.framesSinceTap = () => {
     const mine = b.frames.filter(([start]) => start >= b.down);
     const ms = mine.reduce((sum, [, took]) => sum + took, 0);
+    b.frames = [];
     return { count: mine.length, ms, before: mine.filter(([s]) => s < b.found).length };
   };
   window.addEventListener("pointerdown", () => { b.down = performance.now(); }, true);
@@ -129,8 +130,10 @@ class BrowserTimes:
     #: Per tap until the next: frames Flutter drew (``count``, ``before`` the words
     #: were shown) and the main thread's ms in them (``ms``).
     frames: list[dict[str, float]] = field(default_factory=list)
-    #: Chromium's CPU seconds per tap (Finish included), by kind of process.
+    #: Chromium's CPU seconds per tap (Finish and "I've finished" included), by process.
     cpu: dict[str, float] = field(default_factory=dict)
+    #: A tap was timed whose frames are not yet counted.
+    pending: bool = False
 
     def add(self, marks: dict[str, float], round_trip: float, wire: Wire) -> None:
         self.drawn.append((marks["drawn"] - marks["down"]) / 1000)
@@ -236,15 +239,18 @@ class Wire:
 
 async def browser_pupil(
     url: str,
-    steps: list[tuple[str, str]],
+    laps: list[list[tuple[str, str]]],
+    again: tuple[str, str],
     rng: random.Random,
     pace: tuple[float, float],
     times: BrowserTimes,
     *,
     trace: str | None = None,
     mouse: bool = False,
-) -> float:
-    """Tap through ``steps`` (words, the next screen's words) in Chromium; Finish's seconds.
+) -> list[float]:
+    """Tap through each lap's steps (words, the next screen's words) in Chromium, tapping
+    ``again`` (Thank you's "I've finished", then Start's words) between laps; the
+    seconds of each Finish.
 
     Taps are touches, as on a tablet: a mouse (``mouse``, Playwright's ``click``)
     also hovers, and the pointer left over the next screen's button starts its
@@ -262,38 +268,52 @@ async def browser_pupil(
         placeholder = page.locator("flt-semantics-placeholder")
         await placeholder.wait_for(state="attached", timeout=60_000)
         await placeholder.dispatch_event("click")  # Flutter's accessibility tree, once
-        await page.get_by_role("button", name=steps[0][0], exact=True).wait_for(timeout=60_000)
+
+        async def tap(words: str) -> None:
+            button = page.get_by_role("button", name=words, exact=True)
+            await (button.click() if mouse else button.tap())
+
+        async def frames_of_last_tap() -> None:
+            if times.pending:
+                times.frames.append(await page.evaluate("() => window.__bench.framesSinceTap()"))
+                times.pending = False
+
+        await page.get_by_role("button", name=laps[0][0][0], exact=True).wait_for(timeout=60_000)
         if trace:
             await browser.start_tracing(page=page, path=trace, screenshots=False)
         system = await browser.new_browser_cdp_session()
         cpu_before = await _cpu_by_process(system)
-        finish = 0.0
-        for i, (words, after) in enumerate(steps):
-            await asyncio.sleep(rng.uniform(*pace))
-            if i:
-                times.frames.append(await page.evaluate("() => window.__bench.framesSinceTap()"))
-            if not await page.evaluate("w => window.__bench.arm(w)", after):
-                raise RuntimeError(f"{after!r} was on the screen before tapping {words!r}")
-            wire.frames.clear()
-            start = time.perf_counter()
-            button = page.get_by_role("button", name=words, exact=True)
-            if mouse:
-                await button.click()
-            else:
-                await button.tap()
-            marks: dict[str, Any] = await asyncio.wait_for(
-                page.evaluate("() => window.__bench.result()"), 60
-            )
-            took = time.perf_counter() - start
-            await wire.settled()
-            if i == len(steps) - 1:
-                finish = took
-            else:
-                times.add(marks, took, wire)
+        finishes: list[float] = []
+        for lap, steps in enumerate(laps):
+            if lap:
+                await asyncio.sleep(rng.uniform(*pace))
+                await frames_of_last_tap()
+                await tap(again[0])
+                await page.get_by_role("button", name=again[1], exact=True).wait_for()
+            for i, (words, after) in enumerate(steps):
+                await asyncio.sleep(rng.uniform(*pace))
+                await frames_of_last_tap()
+                if not await page.evaluate("w => window.__bench.arm(w)", after):
+                    raise RuntimeError(f"{after!r} was on the screen before tapping {words!r}")
+                wire.frames.clear()
+                start = time.perf_counter()
+                await tap(words)
+                marks: dict[str, Any] = await asyncio.wait_for(
+                    page.evaluate("() => window.__bench.result()"), 60
+                )
+                took = time.perf_counter() - start
+                await wire.settled()
+                if i == len(steps) - 1:
+                    finishes.append(took)
+                else:
+                    times.add(marks, took, wire)
+                    times.pending = True
+        await asyncio.sleep(rng.uniform(*pace))
+        await frames_of_last_tap()
         cpu_after = await _cpu_by_process(system)
-        taps = len(steps)
+        taps = sum(len(steps) for steps in laps) + len(laps) - 1
         times.cpu = {k: (cpu_after[k] - cpu_before.get(k, 0.0)) / taps for k in cpu_after}
         if trace:
             await browser.stop_tracing()
         await browser.close()
-        return finish
+        return finishes
