@@ -22,13 +22,16 @@ _OWN = frozenset({"_i", "_c", "_internals", "_values", "_dirty", "data", "ref"})
 
 
 def morph(old: Any, new: Any) -> Any:
-    """``old`` changed to look like ``new`` if they are the same kind of control, else ``new``.
+    """``old`` changed to look like ``new`` if they are the same kind of control with the
+    same ``key``, else ``new``.
 
     Returns the control to show. Event handlers, styles and words are copied as
     they are; child controls (``content``, ``controls`` and the like) are morphed
     in turn, position by position.
     """
     if old is new or type(old) is not type(new) or not isinstance(new, ft.BaseControl):
+        return new
+    if old.key != new.key:  # another control by design (the next question's answer, say)
         return new
     # Only properties set on either side: the rest are at their defaults on both.
     for name in old._values.keys() | new._values.keys():

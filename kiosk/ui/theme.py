@@ -139,8 +139,14 @@ def big_button(
     size: int = 30,
     icon: Any = None,
     disabled: bool = False,
+    key: str | None = None,
 ) -> ft.Button:
-    """The one clear action on a screen."""
+    """The one clear action on a screen.
+
+    ``key``: a screen morphed from the last (``kiosk.ui.morph``) keeps a button
+    with the same key (or none) and changes it; one with another key is a new
+    button, so the tapped one's ink ripple does not play on it.
+    """
     return ft.Button(
         content=ft.Text(label, size=size, weight=ft.FontWeight.BOLD),
         icon=icon,
@@ -148,6 +154,7 @@ def big_button(
         width=width,
         height=height,
         disabled=disabled,
+        key=key,
         style=ft.ButtonStyle(
             bgcolor=PALETTE.primary,
             color=PALETTE.on_primary,

@@ -43,10 +43,10 @@ import websockets
 import content as shipped
 from surveys.content.library import ContentLibrary, load_content
 from surveys.model import AgeBand, Questionnaire
+from tests.benchmarks.browser_pupil import STAMPED, BrowserTimes, browser_pupil
 
 REGISTER_CLIENT, PAGE_PATCH, CONTROL_EVENT, INVOKE_METHOD = 1, 2, 3, 5
 REPLACE, ADD, REMOVE, MOVE = 0, 1, 2, 3
-CHROMIUM = "/usr/bin/chromium"
 #: ``esafety`` under cProfile. uvicorn re-raises SIGTERM after its graceful stop; a
 #: Python handler turns it into SystemExit, so the profile is written.
 PROFILED = """
@@ -209,7 +209,9 @@ class Tablet:
 class Results:
     taps: list[float] = field(default_factory=list)
     finishes: list[float] = field(default_factory=list)
-    browser_taps: list[float] = field(default_factory=list)
+    browser: BrowserTimes = field(default_factory=BrowserTimes)
+    #: The browser's click sent -> patch back, split at the kiosk (:meth:`BrowserTimes.split`).
+    split: dict[str, list[float]] = field(default_factory=dict)
     answers: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -243,48 +245,38 @@ class Journey:
         steps.append((self.t("finish_button"), self.t("thanks_heading")))
         return steps, answers
 
+    def again(self) -> tuple[str, str]:
+        """The tap from Thank you back to Start (the next pupil's turn), and Start's words."""
+        return self.t("thanks_done"), self.t("start_button")
+
 
 async def pupil(
-    url: str, journey: Journey, rng: random.Random, pace: tuple[float, float], out: Results
+    url: str,
+    journey: Journey,
+    rng: random.Random,
+    pace: tuple[float, float],
+    out: Results,
+    laps: int = 1,
 ) -> None:
+    """One simulated tablet: ``laps`` pupils in turn, each from Start to Thank you."""
     tablet = await Tablet.open(url)
     try:
-        steps, answers = journey.steps(rng)
-        await tablet.until(lambda s: s.button(steps[0][0]) is not None)
-        for i, (words, after) in enumerate(steps):
-            await asyncio.sleep(rng.uniform(*pace))
-            took = await tablet.tap(words, lambda s, after=after: s.shows(after))
-            (out.finishes if i == len(steps) - 1 else out.taps).append(took)
-        out.answers.append(answers)
+        for lap in range(laps):
+            steps, answers = journey.steps(rng)
+            if lap:  # "I've finished": the next pupil's turn
+                await asyncio.sleep(rng.uniform(*pace))
+                done, start = journey.again()
+                await tablet.tap(done, lambda s, start=start: s.button(start) is not None)
+            else:
+                first = steps[0][0]
+                await tablet.until(lambda s, first=first: s.button(first) is not None)
+            for i, (words, after) in enumerate(steps):
+                await asyncio.sleep(rng.uniform(*pace))
+                took = await tablet.tap(words, lambda s, after=after: s.shows(after))
+                (out.finishes if i == len(steps) - 1 else out.taps).append(took)
+            out.answers.append(answers)
     finally:
         await tablet.close()
-
-
-async def browser_pupil(
-    url: str, journey: Journey, rng: random.Random, pace: tuple[float, float], out: Results
-) -> None:
-    """One real Chromium pupil: tap -> the next screen's words rendered (Playwright)."""
-    from playwright.async_api import async_playwright
-
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = await browser.new_page(viewport={"width": 1180, "height": 820})
-        await page.goto(url)
-        placeholder = page.locator("flt-semantics-placeholder")
-        await placeholder.wait_for(state="attached", timeout=60_000)
-        await placeholder.dispatch_event("click")  # Flutter's accessibility tree, once
-        steps, answers = journey.steps(rng)
-        await page.get_by_role("button", name=steps[0][0], exact=True).wait_for(timeout=60_000)
-        for i, (words, after) in enumerate(steps):
-            await asyncio.sleep(rng.uniform(*pace))
-            start = time.perf_counter()
-            await page.get_by_role("button", name=words, exact=True).click()
-            await page.get_by_text(after, exact=False).first.wait_for(timeout=60_000)
-            took = time.perf_counter() - start
-            (out.finishes if i == len(steps) - 1 else out.browser_taps).append(took)
-        out.answers.append(answers)
-        await browser.close()
 
 
 # -- the kiosk process --------------------------------------------------------------------
@@ -297,11 +289,12 @@ def _free_port() -> int:
 
 
 def start_kiosk(
-    data: Path, log: Path, profile: Path | None = None
+    data: Path, log: Path, profile: Path | None = None, stamps: Path | None = None
 ) -> tuple[int, subprocess.Popen[bytes]]:
     """``esafety kiosk`` on a free port, with a 7–11 questionnaire and a PIN set.
 
-    With ``profile``, under cProfile (written there when the kiosk stops).
+    With ``profile``, under cProfile (written there when the kiosk stops); with
+    ``stamps``, logging when it reads and sends Chromium's messages (:data:`STAMPED`).
     """
     from surveys.storage.settings import KioskSettings, PinHash, save_settings
 
@@ -311,6 +304,8 @@ def start_kiosk(
     cmd = [exe] if exe else [sys.executable, "-m", "kiosk.cli"]
     if profile is not None:
         cmd = [sys.executable, "-c", PROFILED, str(profile)]
+    elif stamps is not None:
+        cmd = [sys.executable, "-c", STAMPED, str(stamps)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [*cmd, "kiosk", "--data", str(data), "--port", str(port)],
@@ -397,7 +392,16 @@ def centiles(xs: list[float]) -> str:
 
 
 async def drive(
-    port: int, pupils: int, *, seed: int, browser: bool, ramp: float, pace: tuple[float, float]
+    port: int,
+    pupils: int,
+    *,
+    seed: int,
+    browser: bool,
+    ramp: float,
+    pace: tuple[float, float],
+    trace: str | None = None,
+    mouse: bool = False,
+    laps: int = 1,
 ) -> Results:
     journey = Journey(load_content(shipped.SHIPPED_DIR), questionnaire())
     out = Results()
@@ -406,9 +410,21 @@ async def drive(
         rng = random.Random(seed * 100_003 + i)
         await asyncio.sleep(rng.uniform(0, ramp))  # they do not all tap Start together
         if browser and i == 0:
-            await browser_pupil(f"http://127.0.0.1:{port}/", journey, rng, pace, out)
+            turns = [journey.steps(rng) for _ in range(laps)]
+            url = f"http://127.0.0.1:{port}/"
+            out.finishes += await browser_pupil(
+                url,
+                [steps for steps, _ in turns],
+                journey.again(),
+                rng,
+                pace,
+                out.browser,
+                trace=trace,
+                mouse=mouse,
+            )
+            out.answers += [answers for _, answers in turns]
         else:
-            await pupil(f"ws://127.0.0.1:{port}/ws", journey, rng, pace, out)
+            await pupil(f"ws://127.0.0.1:{port}/ws", journey, rng, pace, out, laps)
 
     await asyncio.gather(*(one(i) for i in range(pupils)))
     return out
@@ -429,18 +445,32 @@ def run(
     pace: tuple[float, float] = (0.5, 2.0),
     root: Path | None = None,
     profile: Path | None = None,
+    trace: Path | None = None,
+    mouse: bool = False,
+    laps: int = 1,
 ) -> Run:
     """Start a kiosk, run ``pupils`` through it, stop it; figures and the saved count."""
     with tempfile.TemporaryDirectory(prefix="esafety-load-") as tmp:
         root = root or Path(tmp)
         data = root / "data"
-        port, proc = start_kiosk(data, root / "kiosk.log", profile)
+        stamps = root / "stamps.log" if browser else None
+        port, proc = start_kiosk(data, root / "kiosk.log", profile, stamps)
         try:
             settle(proc.pid)
             cpu0, t0, own0 = cpu_seconds(proc.pid), time.perf_counter(), time.process_time()
             wait0 = cpu_wait_seconds(proc.pid)
             results = asyncio.run(
-                drive(port, pupils, seed=seed, browser=browser, ramp=ramp, pace=pace)
+                drive(
+                    port,
+                    pupils,
+                    seed=seed,
+                    browser=browser,
+                    ramp=ramp,
+                    pace=pace,
+                    trace=trace and str(trace),
+                    mouse=mouse,
+                    laps=laps,
+                )
             )
             seconds, cpu = time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0
             own = time.process_time() - own0
@@ -452,6 +482,8 @@ def run(
                 proc.wait(timeout=120 if profile else 15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if stamps and stamps.exists():
+            results.split = results.browser.split(stamps)
         saved = saved_answers(data)
         match = Counter(map(answers_key, saved)) == Counter(map(answers_key, results.answers))
         return Run(pupils, results, seconds, cpu, own, wait, memory, len(saved), match)
@@ -468,10 +500,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which they start")
     parser.add_argument("--profile", type=Path, help="run the kiosk under cProfile, to FILE")
+    parser.add_argument("--trace", type=Path, help="with --browser: Chrome's trace, to FILE")
+    parser.add_argument("--mouse", action="store_true", help="with --browser: click, not touch")
+    parser.add_argument(
+        "--laps", type=int, default=1, help="pupils per tablet, one after another (more taps)"
+    )
     args = parser.parse_args(argv)
     load = os.getloadavg()
+    how = f" (one in Chromium, {'mouse' if args.mouse else 'touch'})" if args.browser else ""
     print(
-        f"{args.pupils} pupils{' (one in Chromium)' if args.browser else ''}, seed "
+        f"{args.pupils} tablets × {args.laps} pupils{how}, seed "
         f"{args.seed}; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     r = run(
@@ -480,12 +518,31 @@ def main(argv: list[str] | None = None) -> int:
         browser=args.browser,
         ramp=args.ramp,
         profile=args.profile and args.profile.resolve(),
+        trace=args.trace and args.trace.resolve(),
+        mouse=args.mouse,
+        laps=args.laps,
     )
-    taps = len(r.results.taps) + len(r.results.browser_taps) + len(r.results.finishes)
+    taps = len(r.results.taps) + len(r.results.browser.drawn) + len(r.results.finishes)
     print(f"tap -> next screen:      {centiles(r.results.taps)}")
     print(f"Finish -> Thank you:     {centiles(r.results.finishes)}")
     if args.browser:
-        print(f"Chromium tap -> drawn:   {centiles(r.results.browser_taps)}")
+        b = r.results.browser
+        print(f"Chromium tap -> drawn:   {centiles(b.drawn)}  (timed in the page)")
+        for name, xs in b.parts.items():
+            print(f"  {name + ':':44}{centiles(xs)}")
+        for name, xs in r.results.split.items():
+            print(f"    {name + ':':42}{centiles(xs)}")
+        print(f"  {'Playwright round trip (for comparison):':44}{centiles(b.playwright)}")
+        frames = sorted(f["count"] for f in b.frames)
+        busy = [f["ms"] / 1000 for f in b.frames]
+        print(
+            f"  frames Flutter drew per tap: median {frames[len(frames) // 2]}, most "
+            f"{frames[-1]}; their main-thread time per tap: {centiles(busy)}"
+        )
+        cpu = ", ".join(f"{k} {1000 * v:.1f}" for k, v in sorted(b.cpu.items()))
+        print(f"  Chromium's CPU per tap, ms: {cpu}")
+        sizes = sorted(b.received)
+        print(f"  bytes from the kiosk per tap: median {sizes[len(sizes) // 2]}, most {sizes[-1]}")
     print(
         f"kiosk CPU: {r.cpu:.1f} s in {r.seconds:.1f} s ({100 * r.cpu / r.seconds:.0f}% of a "
         f"core), {1000 * r.cpu / max(taps, 1):.2f} ms per tap; memory {r.memory['VmRSS']:.0f} "
@@ -495,9 +552,10 @@ def main(argv: list[str] | None = None) -> int:
         f"kiosk waited for a CPU (other programs): {r.cpu_wait:.1f} s; this benchmark's own "
         f"CPU (the simulated tablets): {r.client_cpu:.1f} s"
     )
-    ok = r.saved == args.pupils and r.answers_match
+    expected = args.pupils * args.laps
+    ok = r.saved == expected and r.answers_match
     print(
-        f"responses saved: {r.saved} of {args.pupils}"
+        f"responses saved: {r.saved} of {expected}"
         f"{', answers as tapped' if r.answers_match else ', ANSWERS DIFFER'}"
     )
     return 0 if ok else 1

@@ -91,3 +91,15 @@ def test_a_control_shown_on_one_screen_only_leaves_the_others_paired():
     morph(shown, ft.Column([ft.Text("Q3"), ft.Container(ft.Text("more help")), ft.Row([])]))
     assert isinstance(shown.controls[1], ft.Container) and shown.controls[2] is row
     assert len(shown.controls) == 3
+
+
+def test_a_control_with_another_key_is_new_and_one_with_the_same_key_is_kept():
+    """The next question's answers are new buttons (so the tapped one's ripple ends with it)."""
+    shown = ft.Column([ft.Text("Q1"), ft.Button(content=ft.Text("Yes"), key="q1/yes")])
+    text, answer = shown.controls
+    morph(shown, ft.Column([ft.Text("Q2"), ft.Button(content=ft.Text("Yes"), key="q2/yes")]))
+    assert shown.controls[0] is text
+    assert shown.controls[1] is not answer and shown.controls[1].key == "q2/yes"
+    again = shown.controls[1]
+    morph(shown, ft.Column([ft.Text("Q2"), ft.Button(content=ft.Text("Yes ✓"), key="q2/yes")]))
+    assert shown.controls[1] is again and again.content.value == "Yes ✓"

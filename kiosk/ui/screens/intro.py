@@ -65,7 +65,7 @@ def _actions(s: Host, label: str, on: Handler) -> ft.Control:
     """The one clear action on, and beside it the quiet way to stop."""
     return ft.Row(
         [
-            big_button(label, on, height=96, icon=ft.Icons.ARROW_FORWARD),
+            big_button(label, on, height=96, icon=ft.Icons.ARROW_FORWARD, key=label),
             quiet_button(
                 s.t("stop_button"),
                 s.flow_action(lambda f: f.ask_to_stop()),

@@ -66,7 +66,7 @@ def build_question(s: Host, flow: QuestionnaireFlow) -> list[ft.Control]:
             ),
             ft.Container(heading(question.text, size=40), width=1000),
             ft.Row(
-                [_face_button(s, o, o.id == chosen) for o in question.options],
+                [_face_button(s, question.id, o, o.id == chosen) for o in question.options],
                 alignment=ft.MainAxisAlignment.CENTER,
                 wrap=True,
                 spacing=20,
@@ -86,7 +86,7 @@ def build_question(s: Host, flow: QuestionnaireFlow) -> list[ft.Control]:
             progress,
             ft.Container(heading(question.text, size=36), width=940),
             ft.Column(
-                [_word_button(s, o, o.id == chosen) for o in question.options],
+                [_word_button(s, question.id, o, o.id == chosen) for o in question.options],
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
                 spacing=16,
             ),
@@ -161,7 +161,16 @@ def _chosen_mark(s: Host, chosen: bool, size: int) -> ft.Icon:
 FACE_W, FACE_H, FACE_PICTURE = 180, 176, 76
 
 
-def _face_button(s: Host, option: Option, chosen: bool) -> ft.Control:
+def _answer_key(question_id: str, option: Option) -> str:
+    """Each question's answers are buttons of their own (a different ``key``), so the
+    next question's answers are new buttons, not the last ones morphed
+    (``kiosk.ui.morph``): the tapped answer's ink ripple (about 24 frames, drawn in
+    software on a tablet without a GPU) ends with its question instead of playing on
+    the next question's answer in the same place."""
+    return f"{question_id}/{option.id}"
+
+
+def _face_button(s: Host, question_id: str, option: Option, chosen: bool) -> ft.Control:
     """A big picture button for young children: the picture and the word together."""
     icon, colour = FACE_ICON[option.picture]
     return ft.Button(
@@ -181,6 +190,7 @@ def _face_button(s: Host, option: Option, chosen: bool) -> ft.Control:
         height=FACE_H,
         style=_option_style(chosen, 28, across=8),
         on_click=_pick(s, option.id),
+        key=_answer_key(question_id, option),
     )
 
 
@@ -216,7 +226,7 @@ def _picture_button(label: str, icon: ft.IconData, on_click: Handler) -> ft.Cont
     )
 
 
-def _word_button(s: Host, option: Option, chosen: bool) -> ft.Control:
+def _word_button(s: Host, question_id: str, option: Option, chosen: bool) -> ft.Control:
     return ft.Button(
         content=ft.Row(
             [
@@ -228,6 +238,7 @@ def _word_button(s: Host, option: Option, chosen: bool) -> ft.Control:
         width=720,
         style=_option_style(chosen, 20),
         on_click=_pick(s, option.id),
+        key=_answer_key(question_id, option),
     )
 
 
