@@ -64,6 +64,7 @@ def test_a_pushed_survey_arrives_and_the_lead_saves_the_pack_then_sees_trends(
     screen.tap("Home")
     screen.wait_for_text("about 1500", timeout=30_000)  # arrived: the kiosk table
     assert "kiosk-" in screen.text()
+    screen.shot("console-home")
 
     screen.tap("Downloads")
     screen.wait_for_text("Signed agreements by year group", timeout=30_000)
