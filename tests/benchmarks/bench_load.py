@@ -40,6 +40,9 @@ from typing import Any
 import msgpack
 import websockets
 
+if __package__ in (None, ""):  # run as a script: the project is two folders up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import content as shipped
 from surveys.content.library import ContentLibrary, load_content
 from surveys.model import AgeBand, Questionnaire
