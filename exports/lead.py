@@ -26,10 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from exports.aggregate import Period
 from exports.charts import Chart, trend_chart
 from exports.evidence import AupCoverage
 from exports.export import HIDDEN, write_export
 from exports.register import coverage_by_year
+from exports.release import Ledger, current_period
 from exports.report import Report, build_report
 from exports.suppress import Thresholds
 from exports.trends import Line, band_label, change_sentence
@@ -39,6 +41,7 @@ from surveys.content.library import ContentLibrary
 from surveys.keys import SchoolKey, fingerprint
 from surveys.sealed import demo_key, demo_public_key
 from surveys.storage.files import write_bytes_atomic
+from surveys.storage.layout import DataFolder
 from surveys.storage.responses import ResponseStore
 
 __all__ = [
@@ -52,6 +55,7 @@ __all__ = [
     "released_report",
     "trend_choices",
     "trend_view",
+    "unpublished_terms",
     "zip_charts",
 ]
 
@@ -125,6 +129,23 @@ def make_export(
     if steps_known is not None:
         steps_known(len(report.charts) + 3)
     return report, write_export(report, out, aup=aup, progress=step)
+
+
+def unpublished_terms(data: Path, today: dt.date, *, at_least: int = 20) -> list[str]:
+    """Closed terms with answers here (``at_least`` of them) that no export has published
+    yet, newest first ("2025/26 summer"): for the console's to-do list. Reads the store's
+    folder names and the ledger only, never a sealed record."""
+    published = {(y, t) for (_q, _id, _h, y, t, _b) in Ledger.load(
+        DataFolder(data).release_ledger
+    ).units}  # fmt: skip
+    open_from = current_period(today)
+    waiting: list[Period] = []
+    for label, n in ResponseStore(data, writer=False).counts()["by_term"].items():
+        year, term = label.split(" ")
+        period = Period.of(year, term)
+        if n >= at_least and period < open_from and (year, term) not in published:
+            waiting.append(period)
+    return [p.label for p in sorted(waiting, reverse=True)]
 
 
 def released_report(data: Path, library: ContentLibrary, keys: AnswerKeys) -> Report:

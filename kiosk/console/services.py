@@ -8,19 +8,20 @@ may read many files or hash: call it off the UI loop (``asyncio.to_thread``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.lead import AnswerKeys, answer_keys
+from exports.lead import AnswerKeys, answer_keys, unpublished_terms
 from exports.qr import qr_png
 from surveys.content.errors import ContentError, ContentProblem
 from surveys.content.library import ContentLibrary, check_content
 from surveys.keys import SchoolKey, open_private_key
 from surveys.leadpassword import LeadPassword
 from surveys.sync.hub import Hub
-from surveys.sync.overview import Overview, overview
+from surveys.sync.overview import Job, Overview, overview
 from surveys.sync.pairing import pairing_text
 
 __all__ = ["IDLE_LOCK_SECONDS", "ConsoleServices", "Pairing"]
@@ -69,7 +70,21 @@ class ConsoleServices:
         return self.library.school.name if self.library else "E-Safety Kiosk"
 
     def overview(self, today: dt.date | None = None) -> Overview:
-        return overview(self.hub, today)
+        """Home's figures and jobs, with "publish last term" when an ended term's answers
+        are here but no export has published them yet."""
+        today = today or dt.date.today()
+        seen = overview(self.hub, today)
+        waiting = unpublished_terms(self.data, today)
+        if not waiting:
+            return seen
+        more = f" (and {len(waiting) - 1} earlier)" if len(waiting) > 1 else ""
+        job = Job(
+            f"The figures for {waiting[0]}{more} are not published yet: open Downloads, "
+            "then Make the evidence pack."
+        )
+        urgent = [j for j in seen.jobs if j.urgent]
+        rest = [j for j in seen.jobs if not j.urgent]
+        return dataclasses.replace(seen, jobs=[*urgent, job, *rest])
 
     def pairing(self) -> Pairing:
         """A fresh one-time code (10 minutes) as text and QR code.

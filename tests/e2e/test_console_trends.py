@@ -64,6 +64,7 @@ def test_a_pushed_survey_arrives_and_the_lead_saves_the_pack_then_sees_trends(
     screen.tap("Home")
     screen.wait_for_text("about 1500", timeout=30_000)  # arrived: the kiosk table
     assert "kiosk-" in screen.text()
+    assert "are not published yet" in screen.text()  # the to-do list says what to do next
     screen.shot("console-home")
 
     screen.tap("Downloads")
@@ -97,6 +98,9 @@ def test_a_pushed_survey_arrives_and_the_lead_saves_the_pack_then_sees_trends(
     screen.page.mouse.move(640, 500)
     screen.page.mouse.wheel(0, 900)
     screen.shot("console-trends-table")
+    screen.tap("Home")
+    screen.wait_for_text("What has arrived")
+    assert "are not published yet" not in screen.text()  # done: off the list
 
     # Locking forgets the files: their address no longer answers.
     screen.tap("Lock")

@@ -3,10 +3,12 @@ released figures, one band or all, a run of terms, hidden figures as c, the char
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 
 import pytest
 
+from exports.aggregate import Period
 from exports.export import HIDDEN
 from exports.lead import (
     ALL_BANDS,
@@ -15,8 +17,10 @@ from exports.lead import (
     released_report,
     trend_choices,
     trend_view,
+    unpublished_terms,
     zip_charts,
 )
+from exports.release import current_period
 from exports.trends import band_label, change_sentence
 from surveys.demo import write_demo_data
 from surveys.storage.responses import ResponseStore
@@ -82,3 +86,19 @@ def test_nothing_is_shown_before_a_release_and_the_release_is_what_trends_show(
     names = set(zipfile.ZipFile(charts).namelist())
     assert "charts/alt-text.md" in names
     assert {f"charts/{c.name}.png" for c in made.charts} <= names
+
+
+def test_home_lists_ended_terms_not_yet_published_and_forgets_them_once_published(
+    tmp_path, library
+) -> None:
+    """``unpublished_terms``: ended terms with answers and no export yet; none after one."""
+    data = tmp_path / "kiosk"
+    with ResponseStore(data) as store:
+        write_demo_data(store, library, 900, seed=4)
+    today = dt.date.today()
+    before = unpublished_terms(data, today)
+    periods = [Period.of(*t.split(" ")) for t in before]
+    assert periods and periods == sorted(periods, reverse=True)  # newest first
+    assert all(p < current_period(today) for p in periods)  # ended terms only
+    make_export(data, library, answer_keys(data, None), tmp_path / "out")
+    assert unpublished_terms(data, today) == []
