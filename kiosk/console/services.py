@@ -80,7 +80,8 @@ class ConsoleServices:
         more = f" (and {len(waiting) - 1} earlier)" if len(waiting) > 1 else ""
         job = Job(
             f"The figures for {waiting[0]}{more} are not published yet: open Downloads, "
-            "then Make the evidence pack."
+            "then Make the evidence pack.",
+            place="downloads",
         )
         urgent = [j for j in seen.jobs if j.urgent]
         rest = [j for j in seen.jobs if not j.urgent]

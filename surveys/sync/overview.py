@@ -30,6 +30,8 @@ class Job:
 
     text: str
     urgent: bool = False
+    #: The console's place where it is done ("kiosks", "downloads"), or "".
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def overview(hub: Hub, today: dt.date | None = None) -> Overview:
     if hub.school_key is None:
         jobs.append(Job("Give the hub the school's public key before pairing kiosks."))
     elif not hub.kiosks:
-        jobs.append(Job("Pair your first kiosk: open Kiosks, then Pair a kiosk."))
+        jobs.append(Job("Pair your first kiosk: open Kiosks, then Pair a kiosk.", place="kiosks"))
     for kiosk_id, s in stats.items():
         seen = s["last_seen"]
         seen_day = dt.date.fromisoformat(str(seen)[:10]) if seen else None
@@ -126,7 +128,8 @@ def overview(hub: Hub, today: dt.date | None = None) -> Overview:
                 Job(
                     f"Kiosk {kiosk_id}: {line.problems} "
                     f"{'push' if line.problems == 1 else 'pushes'} refused this week. "
-                    "Pair it again (Kiosks, then Pair a kiosk)."
+                    "Pair it again (Kiosks, then Pair a kiosk).",
+                    place="kiosks",
                 )
             )
     counts = hub.store.counts()["by_term"]

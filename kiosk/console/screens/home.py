@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from kiosk.console.host import ConsoleHost
+from kiosk.console.host import PLACES, ConsoleHost
 from kiosk.console.widgets import action_button, panel, text, title
 from kiosk.ui.theme import PALETTE
 from surveys.sync.overview import Overview
@@ -17,19 +17,21 @@ def build_home(host: ConsoleHost, view: Overview) -> list[ft.Control]:
     if view.jobs:
         rows: list[ft.Control] = [text("To do first", size=22, bold=True)]
         for job in view.jobs:
-            rows.append(
-                ft.Row(
-                    [
-                        ft.Icon(
-                            ft.Icons.PRIORITY_HIGH
-                            if job.urgent
-                            else ft.Icons.CHECK_BOX_OUTLINE_BLANK,
-                            color=PALETTE.warn if job.urgent else PALETTE.primary,
-                        ),
-                        ft.Container(text(job.text, bold=job.urgent), expand=True),
-                    ]
-                )
-            )
+            line: list[ft.Control] = [
+                ft.Icon(
+                    ft.Icons.PRIORITY_HIGH if job.urgent else ft.Icons.ARROW_FORWARD,
+                    color=PALETTE.warn if job.urgent else PALETTE.primary,
+                ),
+                ft.Container(text(job.text, bold=job.urgent), expand=True),
+            ]
+            if job.place in dict(PLACES):
+
+                async def open_place(place: str = job.place) -> None:
+                    await host.go(place)
+
+                label = dict(PLACES)[job.place]
+                line.append(action_button(f"Open {label}", host.on_async(open_place), main=False))
+            rows.append(ft.Row(line))
         out.append(panel(rows, colour="#FCE8D5" if view.jobs[0].urgent else PALETTE.calm))
     else:
         out.append(panel([text("Nothing needs doing: every kiosk is in touch.", bold=True)]))
