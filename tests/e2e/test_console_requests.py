@@ -19,7 +19,6 @@ from surveys.requests.sealing import seal_request
 from surveys.requests.status import Status, StatusBook
 from surveys.requests.store import RequestStore
 from tests.e2e import console
-from tests.e2e.conftest import Screen
 from tests.e2e.console import PASSPHRASE, PASSWORD
 
 pytestmark = pytest.mark.browser
