@@ -25,6 +25,7 @@ from kiosk.console.files import Downloads
 from kiosk.console.host import PLACES, Handler, KeyState
 from kiosk.console.register_desk import RegisterDesk
 from kiosk.console.report_desk import ReportDesk
+from kiosk.console.requests_desk import RequestsDesk
 from kiosk.console.screens import door, home, kiosks
 from kiosk.console.services import ConsoleServices
 from kiosk.console.widgets import frame
@@ -37,7 +38,7 @@ __all__ = ["ConsoleDesk"]
 log = logging.getLogger("esafety.console")
 
 
-class ConsoleDesk(ReportDesk, RegisterDesk):
+class ConsoleDesk(RequestsDesk, ReportDesk, RegisterDesk):
     """The one real :class:`~kiosk.console.host.ConsoleHost`."""
 
     def __init__(self, page: ft.Page, services: ConsoleServices, downloads: Downloads) -> None:
@@ -216,6 +217,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
                 self.render("kiosks", kiosks.build_kiosks(self, view, self._pairing))
             return
         draw = {
+            "requests": self.draw_requests,
             "trends": self.draw_trends,
             "downloads": self.draw_downloads,
             "agreements": self.draw_agreements,

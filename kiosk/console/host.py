@@ -18,6 +18,7 @@ __all__ = ["PLACES", "ConsoleHost", "Handler", "KeyState"]
 #: The console's places, in the order of its top bar: (name, label).
 PLACES = [
     ("home", "Home"),
+    ("requests", "Requests"),
     ("kiosks", "Kiosks"),
     ("trends", "Trends"),
     ("downloads", "Downloads"),
@@ -94,6 +95,16 @@ class ConsoleHost(Protocol):
 
     async def save_file(self, name: str) -> None:
         """Have the browser save one of the files made (by its name, as listed)."""
+        ...
+
+    # -- requests to talk ----------------------------------------------------------
+
+    async def mark_request(self, request_id: str, status: str, note: str) -> None:
+        """Mark one request "seen" or "acted on" today, with an optional note (sealed)."""
+        ...
+
+    async def download_requests(self, kind: str) -> None:
+        """Offer the requests list: ``.csv`` or the printable page, ``.html``."""
         ...
 
     # -- agreements and content -----------------------------------------------------

@@ -1,5 +1,6 @@
 """What every part of a console session shares (:class:`DeskPart`), so that each part
-(:mod:`kiosk.console.report_desk`, :mod:`kiosk.console.register_desk`) is a small
+(:mod:`kiosk.console.report_desk`, :mod:`kiosk.console.register_desk`,
+:mod:`kiosk.console.requests_desk`) is a small
 mixin of :class:`~kiosk.console.desk.ConsoleDesk` that reads the same state."""
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class DeskPart(ConsoleHost):
         self._message = message
 
     # Each part draws its places (called by ConsoleDesk.go, already signed in).
+
+    @abstractmethod
+    async def draw_requests(self) -> None: ...
 
     @abstractmethod
     async def draw_trends(self) -> None: ...

@@ -30,7 +30,7 @@ class Job:
 
     text: str
     urgent: bool = False
-    #: The console's place where it is done ("kiosks", "downloads"), or "".
+    #: The console's place where it is done ("requests", "kiosks", "downloads"), or "".
     place: str = ""
 
 
@@ -103,7 +103,11 @@ def overview(hub: Hub, today: dt.date | None = None) -> Overview:
         plural = "request" if waiting == 1 else "requests"
         when = f"since {since.strftime('%A %-d %B')}" if since else "from before this hub kept days"
         jobs.append(
-            Job(f"{waiting} {plural} to talk to someone waiting {when}. See the pupil today.", True)
+            Job(
+                f"{waiting} {plural} to talk to someone waiting {when}. See the pupil today.",
+                urgent=True,
+                place="requests",
+            )
         )
     if hub.school_key is None:
         jobs.append(Job("Give the hub the school's public key before pairing kiosks."))
