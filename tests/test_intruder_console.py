@@ -88,7 +88,7 @@ def unlock(tab: Console) -> None:
     tab.wait_for("Unlock the school's key")
     tab.type("Passphrase for the private key", PASSPHRASE)
     tab.tap("Unlock")
-    tab.wait_for("Not built yet")
+    tab.wait_for("Find a name")
 
 
 # -- reaching the console -------------------------------------------------------------------
@@ -354,7 +354,7 @@ def test_a_session_that_has_not_signed_in_can_do_nothing(served: Served) -> None
             tab.click(target, name)
     time.sleep(2)
     assert "Sign in" in tab.text()
-    for shown in ("To do first", "Kiosks", "Lock", "ESKHUB", "Not built yet"):
+    for shown in ("To do first", "Kiosks", "Lock", "ESKHUB", "Find a name"):
         assert shown not in tab.text()
     assert made == []
     tab.close()
@@ -388,7 +388,7 @@ def test_a_closed_tab_takes_the_key_with_it(served: Served) -> None:
     assert reopened.session_id == sid  # the same session, taken over
     reopened.wait_for("Sign in")
     assert "Locked when the page closed" in reopened.text()
-    assert "Not built yet" not in reopened.text() and "Home" not in reopened.text()
+    assert "Find a name" not in reopened.text() and "Home" not in reopened.text()
     reopened.type("Password", PASSWORD)
     reopened.tap("Sign in")
     reopened.wait_for("To do first")
@@ -461,7 +461,7 @@ def test_the_hub_s_output_holds_no_password_passphrase_or_key(start_hub) -> None
     tab.type("School private key file", str(hub.private_key))
     tab.type("Passphrase for the private key", PASSPHRASE)
     tab.tap("Unlock")
-    tab.wait_for("Not built yet")
+    tab.wait_for("Find a name")
     tab.tap("Lock")
     tab.wait_for("Sign in")
     tab.type("Password", PASSWORD + " typo")

@@ -29,7 +29,7 @@ from typing import ClassVar
 import pytest
 
 import content as shipped
-from exports.lead import answer_keys, make_export
+from exports.lead import answer_keys, make_export, released_report, trend_choices, trend_view
 from kiosk.console.desk import ConsoleDesk
 from surveys.agreements.aup import Signer
 from surveys.agreements.sealing import seal_signature
@@ -281,3 +281,50 @@ def test_a_class_list_of_300_000_classes_is_drawn_in_bounded_time(served: Served
     assert took < 60 and len(tab.ids()) < 20_000, (took, len(tab.ids()))
     assert "Showing 200 of 330001 classes" in tab.text()
     tab.close()
+
+
+# -- trends: only the ledger, and nothing written ---------------------------------------
+
+
+def _every_view(report) -> dict[tuple[str, str, int, int], tuple[list[list[str]], str]]:
+    choices = trend_choices(report)
+    n = len(report.periods)
+    return {
+        (topic, band, first, last): (view.rows, view.chart.alt)
+        for topic, _ in choices.topics
+        for band, _ in choices.bands
+        for first, last in ((0, n - 1), (n - 1, n - 1), (max(0, n - 3), n - 1))
+        for view in [trend_view(report, topic, band, first, last)]
+    }
+
+
+def test_trends_never_write_the_ledger_and_later_answers_change_no_view(tmp_path: Path) -> None:
+    """A teacher who watched a pupil answer compares every Trends view (each band, every
+    band, each run of terms) before and after: nothing differs, and looking writes nothing."""
+    data = tmp_path / "hub"
+    _fill(data, _public(tmp_path))
+    keys = answer_keys(data, open_private_key(tmp_path / "keys" / "school-private-key.json",
+                                              PASSPHRASE))  # fmt: skip
+    make_export(data, LIBRARY, keys, tmp_path / "pack")
+    ledger = data / "releases" / "ledger.json"
+    stamp = (ledger.read_bytes(), ledger.stat().st_mtime_ns)
+    before = _every_view(released_report(data, LIBRARY, keys))
+    assert before and (ledger.read_bytes(), ledger.stat().st_mtime_ns) == stamp
+    current = [p.label for p in released_report(data, LIBRARY, keys).periods]
+    # More answers arrive, in every term (the current one too): one more pupil, then 40.
+    public = parse_public_key(_public(tmp_path).decode())
+    with ResponseStore(data) as store:
+        write_demo_data(store, LIBRARY, 40, seed=77, kiosk_ids=["kiosk-hall"], public=public)
+    after = _every_view(released_report(data, LIBRARY, keys))
+    assert after == before
+    assert [p.label for p in released_report(data, LIBRARY, keys).periods] == current
+    assert (ledger.read_bytes(), ledger.stat().st_mtime_ns) == stamp
+
+
+def _public(tmp_path: Path) -> bytes:
+    from surveys.keys import make_key_pair
+
+    folder = tmp_path / "keys"
+    if not (folder / "school-public-key.txt").exists():
+        make_key_pair(folder, PASSPHRASE)
+    return (folder / "school-public-key.txt").read_bytes()
