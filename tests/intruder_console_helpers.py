@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,13 +71,24 @@ class Served:
         self.hub.close()
 
 
-def serve_console(tmp: Path, host: str = "127.0.0.1", idle: float | None = None) -> Served:
+def serve_console(
+    tmp: Path,
+    host: str = "127.0.0.1",
+    idle: float | None = None,
+    *,
+    before: Callable[[Path, bytes], None] | None = None,
+    content: Path | None = None,
+) -> Served:
+    """``before(hub folder, public key)`` fills the hub's folder before the hub opens it;
+    ``content`` is a content folder other than the shipped one."""
     private, public = make_key_pair(tmp / "keys", PASSPHRASE)
+    if before is not None:
+        before(tmp / "hub", public.read_bytes())
     hub = Hub(tmp / "hub")
     hub.set_school_key(parse_public_key(public.read_text(encoding="utf-8")))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    services = ConsoleServices(hub, content_dir(None), public_url=url, key_file=private)
+    services = ConsoleServices(hub, content or content_dir(None), public_url=url, key_file=private)
     if idle is not None:
         services.idle_lock = idle
     gate, downloads = console_app(services, url)
@@ -185,6 +196,10 @@ class Console:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.changed = threading.Event()
+        #: What the page asked the browser to do: (method, its arguments), in order.
+        self.invoked: list[tuple[str, Any]] = []
+        #: The files a file chooser answers with ([{"name", "size", "bytes"}]), or None.
+        self.picked: list[dict[str, Any]] | None = None
         self.session_id: str = self._call(self._open(url, session_id, headers or {}))
 
     def _call(self, coro: Any, timeout: float = 60) -> Any:
@@ -216,8 +231,10 @@ class Console:
                 self.screen.apply(body["patch"])
                 self.changed.set()
             elif action == INVOKE_METHOD:
+                self.invoked.append((str(body.get("name")), body.get("args")))
+                result = self.picked if body.get("name") == "pick_files" else None
                 done = {"control_id": body["control_id"], "call_id": body["call_id"]}
-                await self.ws.send(frame(INVOKE_METHOD, done | {"result": None, "error": None}))
+                await self.ws.send(frame(INVOKE_METHOD, done | {"result": result, "error": None}))
 
     def send(self, action: int, body: dict[str, Any]) -> None:
         self._call(self.ws.send(frame(action, body)))

@@ -102,6 +102,8 @@ class ConsoleDesk(RequestsDesk, ReportDesk, RegisterDesk):
         self._show_door()
 
     def render(self, place: str, body: list[ft.Control]) -> None:
+        if not self._signed_in:  # a draw that finished after a lock: the door stays
+            return
         self._place = place
         self.page.controls[:] = frame(self, self.services.school_name(), place, body)
         self._message = ""
@@ -127,6 +129,7 @@ class ConsoleDesk(RequestsDesk, ReportDesk, RegisterDesk):
         self._show_door(why)
 
     def _forget(self) -> None:
+        self._epoch += 1
         self.school_key = None
         self.answers = None
         self.forget_personal()

@@ -31,6 +31,13 @@ class DeskPart(ConsoleHost):
     _message: str
     #: The place drawn last (one of host.PLACES).
     _place: str
+    #: Moves on at each lock (idle, Lock, closed tab): work started before a lock and
+    #: finished after it keeps and shows nothing (:meth:`still`).
+    _epoch: int = 0
+
+    def still(self, epoch: int) -> bool:
+        """No lock since ``epoch`` was read: what a worker brought back may be kept."""
+        return epoch == self._epoch
 
     @abstractmethod
     def render(self, place: str, body: list[ft.Control]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import flet as ft
 
@@ -66,10 +67,13 @@ class RegisterDesk(DeskPart):
             return None
         if self._opened is not None and self._opened.key is key:
             return self._opened
+        epoch = self._epoch
         try:
             found = await asyncio.to_thread(open_agreements, self.services.data, key)
         except (KeyProblem, ValueError) as exc:
             self.say(f"The signed agreements could not be opened: {exc}")
+            return None
+        if not self.still(epoch):  # locked while opening: the names go with the key
             return None
         self._opened = _Opened(key, found or [], found is not None)
         log.info("the register was opened in a console session")
@@ -84,9 +88,12 @@ class RegisterDesk(DeskPart):
             self.render("agreements", [title("Agreements"), key_panel(self, why)])
             return
         library = self.services.library
+        epoch = self._epoch
         register = await asyncio.to_thread(
             agreements_register, opened.signatures, library, opened.class_list
         )
+        if not self.still(epoch):
+            return
         self.render(
             "agreements",
             agreements.build_agreements(
@@ -106,11 +113,14 @@ class RegisterDesk(DeskPart):
     async def use_class_list(self, name: str, data: bytes) -> None:
         if self._opened is None:
             return await self.draw_agreements()
+        epoch = self._epoch
         try:
             pupils = await asyncio.to_thread(parse_class_list, data, name)
         except ClassListError as exc:
             self.say(f"{exc}. The class list was not used.")
             return await self.draw_agreements()
+        if not self.still(epoch) or self._opened is None:  # locked while reading it
+            return None
         if not pupils:
             self.say(f"{name}: no pupils in it. Each row needs a name and a class.")
             return await self.draw_agreements()
@@ -123,22 +133,34 @@ class RegisterDesk(DeskPart):
         if opened is None or library is None or kind not in REGISTER_FILES:
             return await self.draw_agreements()
 
-        def make() -> str:
+        epoch, folder = self._epoch, self.session_folder()
+
+        def make() -> Path | None:
             register = agreements_register(opened.signatures, library, opened.class_list)
             files = register_files(register, library)
             if kind not in files:
-                return ""
-            path = self.session_folder() / f"agreements-{register.made_on}{kind}"
+                return None
+            path = folder / f"agreements-{register.made_on}{kind}"
             write_bytes_atomic(path, files[kind])
-            return self.downloads.offer(path)
+            return path
 
-        url = await asyncio.to_thread(make)
-        if not url:
+        try:
+            path = await asyncio.to_thread(make)
+        except OSError:  # the session's folder went with a lock meanwhile
+            path = None
+            if self.still(epoch):
+                raise
+        if not self.still(epoch):  # locked while it was made: no file with names stays
+            if path is not None:
+                path.unlink(missing_ok=True)
+            return None
+        if path is None:
             self.say("Choose a class list first: that file lists each pupil on it.")
             return await self.draw_agreements()
         self.say(
             f"Downloading {REGISTER_FILES[kind]}. This file holds names: keep it on school systems."
         )
+        url = self.downloads.offer(path)
         await self.draw_agreements()
         await ft.UrlLauncher().launch_url(url, web_only_window_name="_self")
 

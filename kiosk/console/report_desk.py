@@ -10,6 +10,7 @@ moves a progress bar on from what the worker last said.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import shutil
@@ -35,7 +36,7 @@ from exports.suppress import Thresholds
 from kiosk.console.part import DeskPart
 from kiosk.console.screens import downloads, trends
 from kiosk.console.widgets import key_panel, text, title
-from surveys.keys import KeyProblem
+from surveys.keys import KeyProblem, SchoolKey
 
 __all__ = ["ReportDesk"]
 
@@ -73,13 +74,10 @@ class ReportDesk(DeskPart):
     _trend: dict[str, str] | None = None
     _files: dict[str, Path] | None = None
     _making: downloads.ProgressPanel | None = None
-    #: Moves on at each lock: a pack finished after a lock is thrown away.
-    _generation = 0
 
     def forget_reports(self) -> None:
         """On lock: drop the figures, the choices and the files made in this session."""
         self._released = self._aup = self._trend = self._files = self._making = None
-        self._generation += 1
 
     def _no_content(self, place: str, heading: str) -> bool:
         if self.services.library is not None:
@@ -92,13 +90,17 @@ class ReportDesk(DeskPart):
 
     # -- trends -------------------------------------------------------------------------
 
-    async def _released_report(self, answers: AnswerKeys) -> Report:
+    async def _released_report(self, answers: AnswerKeys) -> Report | None:
+        """The released figures (read once per key); None if the console locked meanwhile."""
         if self._released is None or self._released[0] is not answers:
             assert self.services.library is not None
+            epoch = self._epoch
             self.render("trends", trends.build_reading())  # seconds with many answers
             report = await asyncio.to_thread(
                 released_report, self.services.data, self.services.library, answers
             )
+            if not self.still(epoch):  # locked while reading: keep nothing (the key least)
+                return None
             self._released = (answers, report)
         return self._released[1]
 
@@ -113,6 +115,8 @@ class ReportDesk(DeskPart):
             report = await self._released_report(answers)
         except (ValueError, KeyProblem) as exc:  # a damaged shard or record names itself
             self.render("trends", [title("Trends"), text(str(exc))])
+            return
+        if report is None:
             return
         choices = trend_choices(report)
         if not choices.topics:
@@ -130,7 +134,10 @@ class ReportDesk(DeskPart):
             }
         )
         self._trend = choice
+        epoch = self._epoch
         view, png = await asyncio.to_thread(_chart, report, choice)
+        if not self.still(epoch):
+            return
         self.render("trends", trends.build_trends(self, choices, choice, view, png))
 
     async def show_trend(self, choice: dict[str, str]) -> None:
@@ -152,11 +159,14 @@ class ReportDesk(DeskPart):
         if self._no_content("downloads", "Downloads"):
             return
         if self._aup is None or self._aup[0] is not answers:
+            epoch = self._epoch
             try:
-                lines = await asyncio.to_thread(self._aup_lines)
+                lines = await asyncio.to_thread(self._aup_lines, self.school_key)
             except (ValueError, KeyProblem) as exc:
                 self.say(str(exc))
                 lines = []
+            if not self.still(epoch):  # locked while counting: keep nothing
+                return
             self._aup = (answers, lines)
         files = [n for n in OFFERED if self._files and n in self._files]
         source = (
@@ -171,10 +181,10 @@ class ReportDesk(DeskPart):
             ),
         )
 
-    def _aup_lines(self) -> list[str]:
-        assert self.school_key is not None and self.services.library is not None
+    def _aup_lines(self, key: SchoolKey) -> list[str]:
+        assert self.services.library is not None
         threshold = Thresholds().normal
-        cover = aup_coverage(self.services.data, self.services.library, self.school_key, threshold)
+        cover = aup_coverage(self.services.data, self.services.library, key, threshold)
         return aup_lines(cover, threshold)
 
     async def make_downloads(self) -> None:
@@ -182,7 +192,7 @@ class ReportDesk(DeskPart):
         if self._making is not None or answers is None or key is None or library is None:
             await self.draw_downloads()
             return
-        generation = self._generation
+        epoch = self._epoch
         out = self.session_folder() / f"pack-{next(_PACKS)}"
         job = _Job()
         data = self.services.data
@@ -202,7 +212,7 @@ class ReportDesk(DeskPart):
         task = asyncio.ensure_future(asyncio.to_thread(make))
         while not task.done():
             await asyncio.wait({task}, timeout=0.4)
-            if generation == self._generation:
+            if self.still(epoch):
                 self.touch()  # a job the lead started is activity
                 panel.show(job.fraction, job.words)
                 self.page.update()
@@ -211,8 +221,10 @@ class ReportDesk(DeskPart):
         except (ValueError, KeyProblem, OSError) as exc:
             written = []
             self.say(f"The evidence pack could not be made: {exc}.")
-        if generation != self._generation:  # locked meanwhile: keep nothing it made
+        if not self.still(epoch):  # locked meanwhile: keep nothing it made
             shutil.rmtree(out, ignore_errors=True)
+            with contextlib.suppress(OSError):  # the session's folder, made again by it
+                out.parent.rmdir()
             return
         self._making = None
         self._released = None  # the release ledger has moved on: Trends reads it again

@@ -144,7 +144,11 @@ def _by_class(
     ]
     part: list[ft.Control] = [text("By class: who has not signed", size=22, bold=True)]
     if counts:
-        part.append(_table(heads, counts))
+        part.append(_table(heads, counts[:MAX_ROWS]))
+        if len(counts) > MAX_ROWS:
+            part.append(
+                text(f"Showing {MAX_ROWS} of {len(counts)} classes: search by class to find one.")
+            )
     lacking = [
         [p.class_name, p.name, p.pupil_agreement, p.parent_agreement]
         for p in shown.pupils or []
