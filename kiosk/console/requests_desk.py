@@ -87,8 +87,12 @@ class RequestsDesk(DeskPart):
         if key is None:
             self._requests = None
             return None
+        epoch = self._epoch
         try:
-            self._requests = await asyncio.to_thread(self._read_requests, key)
+            opened = await asyncio.to_thread(self._read_requests, key)
+            if not self.still(epoch):  # locked while reading: the names go with the key
+                return None
+            self._requests = opened
         except (KeyProblem, ValueError) as exc:
             self.say(f"The requests could not be opened: {exc}")
             self._requests = None
@@ -136,15 +140,19 @@ class RequestsDesk(DeskPart):
             return await self.draw_requests()
         rows = opened.rows
         school = self._reason_words()[0]
+        epoch, folder = self._epoch, self.session_folder()
+        today = dt.date.today()
+        path = folder / f"requests-{today.isoformat()}{kind}"
 
-        def make() -> str:
-            today = dt.date.today()
+        def make() -> None:
             body = requests_csv(rows) if kind == ".csv" else requests_html(school, rows, today)
-            path = self.session_folder() / f"requests-{today.isoformat()}{kind}"
             write_bytes_atomic(path, body)
-            return self.downloads.offer(path)
 
-        url = await asyncio.to_thread(make)
+        await asyncio.to_thread(make)
+        if not self.still(epoch):  # locked while it was made: no file with names stays
+            path.unlink(missing_ok=True)
+            return None
+        url = self.downloads.offer(path)
         self.say(
             f"Downloading {REQUEST_FILES[kind]}. This file holds names: keep it on school systems."
         )
