@@ -36,7 +36,7 @@ from tests.benchmarks.bench_load import (
 )
 from tests.surveys.sync.processes import free_port
 
-__all__ = ["PASSPHRASE", "PASSWORD", "Console", "Served", "asgi", "serve_console"]
+__all__ = ["PASSPHRASE", "PASSWORD", "Console", "Served", "asgi", "serve_console", "sign_up"]
 
 PASSWORD = "kettle orbit violin meadow"
 PASSPHRASE = "heron copper tulip anchor"
@@ -293,3 +293,14 @@ class Console:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(5)
             self.loop.close()
+
+
+def sign_up(run: Served) -> Console:
+    """A new lead's first visit: choose the password, reach Home."""
+    tab = Console(run.ws)
+    tab.wait_for("Choose a password")
+    tab.type("New password", PASSWORD)
+    tab.type("The same password again", PASSWORD)
+    tab.tap("Set the password")
+    tab.wait_for("To do first")
+    return tab

@@ -37,6 +37,7 @@ from tests.intruder_console_helpers import (
     Served,
     asgi,
     serve_console,
+    sign_up,
 )
 
 #: An address of this machine that is not loopback: a laptop on the school network.
@@ -71,16 +72,6 @@ def raw(port: int, request: bytes, source: str = "127.0.0.1") -> tuple[int, byte
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
-
-
-def sign_up(run: Served) -> Console:
-    tab = Console(run.ws)
-    tab.wait_for("Choose a password")
-    tab.type("New password", PASSWORD)
-    tab.type("The same password again", PASSWORD)
-    tab.tap("Set the password")
-    tab.wait_for("To do first")
-    return tab
 
 
 def unlock(tab: Console) -> None:

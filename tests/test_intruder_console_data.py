@@ -38,7 +38,13 @@ from surveys.content.library import load_content
 from surveys.demo import write_demo_data
 from surveys.keys import open_private_key, parse_public_key
 from surveys.storage.responses import ResponseStore
-from tests.intruder_console_helpers import PASSPHRASE, PASSWORD, Console, Served, serve_console
+from tests.intruder_console_helpers import (
+    PASSPHRASE,
+    Console,
+    Served,
+    serve_console,
+    sign_up,
+)
 from tests.surveys.agreements.signatures import signature
 
 LIBRARY = load_content(shipped.SHIPPED_DIR)
@@ -77,16 +83,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
         slow.feed()
     SlowShard.made.clear()
     run.stop()
-
-
-def sign_up(run: Served) -> Console:
-    tab = Console(run.ws)
-    tab.wait_for("Choose a password")
-    tab.type("New password", PASSWORD)
-    tab.type("The same password again", PASSWORD)
-    tab.tap("Set the password")
-    tab.wait_for("To do first")
-    return tab
 
 
 def unlock(tab: Console, place: str, shown: str) -> None:

@@ -19,9 +19,9 @@ __all__ = ["Downloads"]
 
 
 class Downloads:
-    """Files made for the lead, kept in a private temporary folder until served or the hub
-    stops. Each is fetched with a random token, so another program on this computer
-    cannot guess its address; the folder is deleted at exit."""
+    """Files made for the lead, kept in a private temporary folder until the session that
+    made them locks or ends, or the hub stops. Each is fetched with a random token, so
+    another program on this computer cannot guess its address."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="esafety-console-"))

@@ -9,7 +9,6 @@ off the UI loop (``asyncio.to_thread``), so the other tablets never wait.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 from abc import abstractmethod
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from collections.abc import Callable
 import flet as ft
 
 from kiosk.ui.host import Host, StaffView, SyncView
+from kiosk.ui.origin import loopback
 from kiosk.ui.screens import staff
 from kiosk.ui.services import KioskServices
 from surveys.keys import KeyProblem
@@ -32,14 +32,7 @@ log = logging.getLogger("esafety.kiosk")
 
 def is_loopback(address: str | None) -> bool:
     """127.0.0.0/8, ::1, or 127.x written as IPv6 (what this computer's own browser uses)."""
-    if not address:
-        return False
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
+    return bool(address) and loopback(str(address))
 
 
 class StaffDesk(Host):
