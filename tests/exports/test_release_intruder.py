@@ -69,6 +69,24 @@ def with_one_more_pupil(published, tmp_path, library, year: str, term: Term) -> 
     return data
 
 
+def term_rows(out: Path) -> list[dict[str, str]]:
+    """The answers.csv rows of the closed term the late pupil arrives in."""
+    return [
+        r
+        for r in table(out, "answers.csv")
+        if (r["academic_year"], r["term"], r["questionnaire"])
+        == (CLOSED_YEAR, "autumn", "pupils-7-11")
+    ]
+
+
+def term_figures(out: Path, question: str) -> set[tuple[str, str, str, str]]:
+    return {
+        (r["year_group"], r["answer_id"], r["count"], r["asked"])
+        for r in term_rows(out)
+        if r["question_id"] == question
+    }
+
+
 def the_pupils_answers(library) -> set[tuple[str, str, str]]:
     q = library.questionnaires["pupils-7-11"]
     return {(q.id, qid, answer or "skipped") for qid, answer in first_answers(q).items()}
@@ -93,14 +111,18 @@ def test_a_pupil_arriving_late_into_a_published_term_changes_no_figure_and_is_ma
     after = export(data, library, tmp_path / "after")
     assert changes(figures(published[1]), figures(after)) == {}
     assert recovered(published[1], after) == set()
-    held = {
-        r["question_id"]
-        for r in table(after, "answers.csv")
-        if r["as_published_before"] == "yes"
-        and (r["academic_year"], r["term"], r["questionnaire"])
-        == (CLOSED_YEAR, "autumn", "pupils-7-11")
+    # Held: every question whose figures, worked out afresh (same data, same noise,
+    # no ledger), differ from those published. Cell-key noise can, now and then,
+    # give a question the very figures it had before; then there is nothing to hold.
+    afresh = export(data, library, tmp_path / "afresh", ledger=tmp_path / "none.json")
+    moved = {
+        question
+        for question in first_answers(library.questionnaires["pupils-7-11"])
+        if term_figures(afresh, question) != term_figures(published[1], question)
     }
-    assert held == set(first_answers(library.questionnaires["pupils-7-11"]))
+    assert len(moved) >= 12  # one pupil more shows in nearly every question
+    held = {r["question_id"] for r in term_rows(after) if r["as_published_before"] == "yes"}
+    assert held == moved
 
 
 def test_with_exact_figures_and_no_ledger_the_same_comparison_gives_the_pupils_answers_away(
