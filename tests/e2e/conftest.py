@@ -122,11 +122,20 @@ class Screen:
     def type(self, label: str, text: str) -> None:
         # Key by key, as a person types: each key reaches Flutter (and the server)
         # in order, so a following Enter or tap cannot overtake the value.
+        # Then read the field back: under load a key can reach a field that is not
+        # yet focusable and be lost; what the field holds is what the app was sent.
         field = self.page.get_by_label(label)
-        field.click()
-        self.page.wait_for_timeout(200)  # the first key must not arrive before the focus
-        field.press_sequentially(text, delay=40)
-        self.page.wait_for_timeout(300)
+        for _ in range(3):
+            field.click()
+            self.page.wait_for_timeout(200)  # the first key must not arrive before the focus
+            field.press_sequentially(text, delay=40)
+            self.page.wait_for_timeout(300)
+            got = field.input_value()
+            if got == text:
+                return
+            for _key in got:
+                field.press("Backspace")
+        raise AssertionError(f"typed {text!r} into {label!r} but it holds {got!r}")
 
     def wait_for_text(self, text: str, timeout: float = 15_000) -> None:
         self.page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
