@@ -306,8 +306,8 @@ def prepare_release(
 def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
     """Is every figure shown now one the ledger already published, with the same value?
 
-    Then showing ``now`` tells nobody anything new (it may hide more, as when the
-    threshold was raised), and the ledger keeps the fuller release.
+    Then showing ``now`` tells nobody anything new, and the ledger keeps the fuller
+    release. ``now`` may hide more only when the threshold was raised since.
     """
     if now.keys() != before.keys():
         return False
@@ -319,6 +319,12 @@ def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
         pairs = [(new.total, old.total), (new.favourable, old.favourable)]
         pairs += [(c, old.counts.get(k)) for k, c in new.counts.items()]
         if any(n is not None and n != o for n, o in pairs):
+            return False
+        # Hiding more is the same release only under a raised threshold. Under the same
+        # one it means the counts moved (fresh noise from late answers took a cell under
+        # the threshold): showing that gap would tell a watcher the unit changed.
+        raised = new.threshold > old.threshold
+        if not raised and any(n is None and o is not None for n, o in pairs):
             return False
     return True
 

@@ -7,6 +7,7 @@ a year-group table, a one-question one), saved through the kiosk's store.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 
 from exports.aggregate import Period, Row
 from exports.export import write_export
-from exports.release import HeldRow, ReleaseError
+from exports.release import HeldRow, Ledger, ReleaseError, prepare_release
 from exports.report import build_report, late_lines
 from exports.suppress import Thresholds
 from surveys.model import Questionnaire, Term
@@ -157,6 +158,40 @@ def test_a_raised_threshold_hides_a_row_published_under_a_lower_one_not_its_smal
             c >= 13 for k, c in row.counts.items() if k not in row.suppressed
         )
     assert any(r.total_suppressed for r in band_rows(later.rows).values())
+
+
+def test_a_figure_hidden_afresh_under_the_same_threshold_is_shown_as_first_published(
+    tmp_path, library, q
+):
+    """Found by a red-team test of the console's Trends: late answers give every cell of
+    their group fresh noise, which can take one cell under the threshold while every other
+    figure comes out as published. Showing that gap would tell a watcher the term changed;
+    only a raised threshold may hide more than was published."""
+    data = tmp_path / "data"
+    autumn(data, q, balanced(q, 72))
+    published(data, library)
+    ledger = Ledger.load(DataFolder(data).release_ledger)
+
+    def afresh(threshold_up: int) -> tuple[list[Row], str]:
+        """This term worked out again with one favourable figure now under the threshold."""
+        rows = [copy.copy(r) for r in report(data, library).rows]
+        for r in rows:  # the same figures as the ledger's: none held
+            assert not isinstance(r, HeldRow)
+            r.threshold += threshold_up
+        first = next(r for r in band_rows(rows).values() if r.favourable_pct() is not None)
+        first.suppressed = {*first.suppressed, next(iter(first.question.favourable))}
+        first.favourable_suppressed = True
+        return rows, first.question.question_id
+
+    rows, question = afresh(0)
+    same = band_rows(prepare_release(rows, ledger, today=TODAY).rows)
+    held = [r for r in same.values() if isinstance(r, HeldRow)]
+    assert [r.question.question_id for r in held] == [question]
+    assert same[question].favourable_pct() is not None and not same[question].suppressed
+    rows, question = afresh(1)
+    raised = band_rows(prepare_release(rows, ledger, today=TODAY).rows)
+    assert not any(isinstance(r, HeldRow) for r in raised.values())
+    assert raised[question].favourable_pct() is None  # a raised threshold may hide more
 
 
 def test_a_late_pupil_who_completes_a_year_group_table_does_not_get_it_shown_beside_the_old_band(
