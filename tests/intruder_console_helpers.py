@@ -34,7 +34,7 @@ from tests.benchmarks.bench_load import (
     Screen,
     frame,
 )
-from tests.surveys.sync.processes import free_port
+from tests.ports import free_port
 
 __all__ = ["PASSPHRASE", "PASSWORD", "Console", "Served", "asgi", "serve_console", "sign_up"]
 

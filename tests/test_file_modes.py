@@ -27,7 +27,7 @@ from surveys.storage.files import (
     take_writer_lock,
     write_json_atomic,
 )
-from tests.surveys.sync.processes import free_port
+from tests.ports import free_port
 
 EXE = str(Path(sys.executable).parent / "esafety")
 PASSPHRASE = "otter lantern maple quiver"

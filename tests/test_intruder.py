@@ -93,6 +93,7 @@ from tests.intruder_helpers import (
     shard_ctimes,
     tally,
 )
+from tests.ports import free_port
 from tests.surveys.agreements.signatures import signature
 from tests.surveys.sync.fakes import FakeTransport
 
@@ -920,16 +921,10 @@ def test_an_export_never_opens_school_answers_with_the_demo_key_nor_demo_ones_si
 # =============================================================================================
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_a_kiosk_open_to_the_school_network_does_not_serve_pupils_in_clear(tmp_path):
     """F5: `--host 0.0.0.0` and nothing else serves HTTPS only; plain http:// gets no page."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "kiosk.log").open("wb")
     proc = subprocess.Popen(
         [EXE, "kiosk", "--data", str(tmp_path / "k"), "--host", "0.0.0.0", "--port", str(port)],

@@ -44,7 +44,7 @@ from surveys.sync.bundle import mac_of, push_ticket
 from surveys.sync.hub import Hub
 from surveys.sync.pairing import PairingProblem, code_key, open_pairing, proof
 from tests.e2e.conftest import start_kiosk  # noqa: F401 - a fixture (starts `esafety kiosk`)
-from tests.surveys.sync.processes import free_port
+from tests.ports import free_port
 from tests.surveys.sync.test_hub_hostile import real_body
 
 SCHOOL = PrivateKey.generate().public_key.encode()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.ports import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,12 +34,6 @@ SHOTS = Path(os.environ.get("ESAFETY_SHOTS", Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Kiosk:
     url: str
@@ -53,7 +48,7 @@ def start_kiosk(tmp_path: Path) -> Iterator:
 
     def start(*extra: str, data: Path | None = None, port: int | None = None) -> Kiosk:
         data = data or tmp_path / "data"
-        port = port or _free_port()
+        port = port or free_port()
         exe = shutil.which("esafety", path=str(Path(sys.executable).parent)) or "esafety"
         log = open(tmp_path / f"kiosk-{port}.log", "wb")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(

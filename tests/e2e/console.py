@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,11 @@ from pathlib import Path
 import pytest
 
 from surveys.keys import make_key_pair
+from tests.ports import free_port
 
 #: The lead's console password and the school key's passphrase in these tests.
 PASSWORD = "kettle orbit violin meadow"
 PASSPHRASE = "heron copper tulip anchor"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

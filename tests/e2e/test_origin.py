@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.e2e.conftest import _free_port
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def other_site() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), Page)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()

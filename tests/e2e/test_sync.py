@@ -12,6 +12,7 @@ import pytest
 
 from surveys.keys import make_key_pair
 from surveys.storage.settings import KioskSettings, PinHash, save_settings
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 PIN = "2468"
@@ -23,17 +24,9 @@ def esafety(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([exe, *args], capture_output=True, text=True, check=False)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def hub(tmp_path):
-    port = _free_port()
+    port = free_port()
     data = tmp_path / "hub"
     log = tmp_path / "hub.log"
     exe = str(Path(sys.executable).parent / "esafety")

@@ -13,14 +13,9 @@ import pytest
 from surveys.model import AgeBand
 from tests.e2e.conftest import Screen
 from tests.e2e.test_pupil_journey import PIN, preset
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -28,7 +23,7 @@ def kiosk_on_the_network(tmp_path):
     """``esafety kiosk --host 0.0.0.0`` and nothing else: the port, the data folder, its log."""
     data = tmp_path / "data"
     preset(data, AgeBand.AGES_7_11)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "kiosk.log"
     exe = str(Path(sys.executable).parent / "esafety")
     with log.open("wb") as out:

@@ -23,14 +23,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from kiosk.tls import CertificateProblem, kiosk_certificate, school_certificate
+from tests.ports import free_port
 
 EXE = str(Path(sys.executable).parent / "esafety")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def sha256_of_pem(path: Path) -> str:

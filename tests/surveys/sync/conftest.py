@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.surveys.sync.processes import HubProcess, free_port
+from tests.ports import free_port
+from tests.surveys.sync.processes import HubProcess
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from surveys.sealed import seal_response
 from surveys.sync.bundle import BundleRefused, body_of, mac_of, push_ticket
 from surveys.sync.hub import COUNTER_WINDOW, Hub
 from surveys.sync.pairing import code_key, open_pairing, proof
-from tests.surveys.sync.processes import free_port
+from tests.ports import free_port
 
 SCHOOL = PrivateKey.generate().public_key.encode()
 KIOSK = "kiosk-1a2b3c4d"
