@@ -155,7 +155,7 @@ def test_a_failed_write_acknowledges_nothing_and_loses_nothing(tmp_path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", disk_full)
-    same_shard = make(rid=first.id[:2] + uuid.uuid4().hex[2:])
+    same_shard = make(rid=uuid.uuid4().hex[:-2] + first.id[-2:])  # the shard: id % 64
     with pytest.raises(OSError):
         store.save(same_shard)
     monkeypatch.undo()
