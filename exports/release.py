@@ -293,7 +293,7 @@ def prepare_release(
             came = _fresh_total(fresh) - (band_before.total or 0)
             if band_before.total is not None and came > 0:
                 late[key[3:]] = max(late.get(key[3:], 0), came)
-        if _within(now, before):
+        if _within(now, before, fresh[0].question.favourable):
             shown += fresh
         else:
             again = _as_before(before, fresh)
@@ -303,11 +303,15 @@ def prepare_release(
     return Release(shown, held, open_from, ledger, entries, late)
 
 
-def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
+def _within(
+    now: dict[str, Published], before: dict[str, Published], favourable: frozenset[str]
+) -> bool:
     """Is every figure shown now one the ledger already published, with the same value?
 
     Then showing ``now`` tells nobody anything new, and the ledger keeps the fuller
-    release. ``now`` may hide more only when the threshold was raised since.
+    release. ``now`` may hide more only when the threshold was raised since, and then
+    only what the ledger's figures hide under it (:func:`_hidden_for_the_threshold`).
+    ``favourable``: the question's favourable answers.
     """
     if now.keys() != before.keys():
         return False
@@ -320,13 +324,98 @@ def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
         pairs += [(c, old.counts.get(k)) for k, c in new.counts.items()]
         if any(n is not None and n != o for n, o in pairs):
             return False
-        # Hiding more is the same release only under a raised threshold. Under the same
-        # one it means the counts moved (fresh noise from late answers took a cell under
-        # the threshold): showing that gap would tell a watcher the unit changed.
-        raised = new.threshold > old.threshold
-        if not raised and any(n is None and o is not None for n, o in pairs):
+        if not _hidden_for_the_threshold(new, old, before, favourable if yg == ALL_YEARS else None):
             return False
     return True
+
+
+def _hidden_for_the_threshold(
+    new: Published, old: Published, before: dict[str, Published], favourable: frozenset[str] | None
+) -> bool:
+    """Does ``new`` hide just what the ledger's own figures, suppressed at its threshold, hide?
+
+    Under the same threshold that is what the ledger hid: hiding more means the counts
+    moved (fresh noise from late answers took a cell under it), and the gap would tell a
+    watcher the unit changed. Under a raised one it is the ledger's gaps, every figure it
+    published below the new threshold, and what rule 2 then hides — worked out from the
+    published figures alone, so the same whatever came since. Any other gap could only
+    come from moved counts (or a rule that weighs other units): the unit is then shown as
+    first published, or hidden whole if that was under a lower threshold.
+    """
+    t = new.threshold
+    if t <= old.threshold:
+        return not any(
+            n is None and o is not None
+            for n, o in [(new.total, old.total), (new.favourable, old.favourable),
+                         *((c, old.counts.get(k)) for k, c in new.counts.items())]
+        )  # fmt: skip
+    if new.total is None and old.total is not None:
+        # A year-group row hidden whole (rule 4): forced if the ledger's own year-group rows
+        # hold a figure that is hidden, or below the threshold, now.
+        years = [p for yg, p in before.items() if yg != ALL_YEARS]
+        return any(p.total is None or any(c is None or c < t for c in p.counts.values())
+                   for p in years)  # fmt: skip
+    expected = _suppressed_again(old, t, favourable)
+    if expected is None:
+        return False
+    cells, fav_hidden = expected
+    hidden = {k for k, c in new.counts.items() if c is None}
+    return hidden == cells and (new.favourable is None) == fav_hidden
+
+
+def _suppressed_again(
+    old: Published, t: int, favourable: frozenset[str] | None
+) -> tuple[set[str], bool] | None:
+    """What rules 1, 2 and 5 hide in a published row under threshold ``t`` (None: unknowable).
+
+    Mirrors :func:`exports.suppress.suppress` on the published figures: the ledger's gaps
+    stay gaps (only their sums, per published sum, are known, which is all rule 2 weighs).
+    ``favourable``: the favourable answers, for a band row.
+    """
+    if old.total is None:
+        return None
+    known = {k: c for k, c in old.counts.items() if c is not None}
+    everyone = sorted(old.counts)
+    gap = old.total - sum(known.values())  # what the ledger's gaps add up to
+    groups: list[tuple[list[str], int | None]] = [(everyone, gap)]
+    if favourable:
+        fav = [k for k in everyone if k in favourable]
+        rest = [k for k in everyone if k not in favourable]
+        fav_gap = (
+            None if old.favourable is None else old.favourable - sum(known.get(k, 0) for k in fav)
+        )
+        rest_gap = None if fav_gap is None else gap - fav_gap
+        groups += [(fav, fav_gap), (rest, rest_gap)]
+    hidden = {k for k in everyone if k not in known or known[k] < t}
+    blocked = False
+
+    def protected(keys: list[str], gap: int | None) -> bool | None:
+        inside = [k for k in keys if k in hidden]
+        if not inside:
+            return True
+        if any(k not in known for k in inside) and gap is None:
+            return None
+        return len(inside) >= 2 and (gap or 0) + sum(known.get(k, 0) for k in inside) >= t
+
+    changed = True
+    while changed:
+        changed = False
+        for i, (keys, part) in enumerate(groups):
+            while not (ok := protected(keys, part)):
+                shown = [k for k in keys if k not in hidden]
+                if ok is None:
+                    return None
+                if not shown:
+                    blocked |= i > 0
+                    break
+                hidden.add(min(shown, key=lambda k: (known[k], k)))
+                changed = True
+    if not favourable:
+        return hidden, True
+    fav_hidden = (
+        blocked or old.favourable is None or old.favourable < t or old.total - old.favourable < t
+    )
+    return hidden, fav_hidden
 
 
 def _fresh_total(fresh: list[Row]) -> int:
