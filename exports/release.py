@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from exports.aggregate import ALL_YEARS, Period, QuestionInfo, Row
+from exports.suppress import suppress_published
 from surveys.storage.files import StoreBusy, take_writer_lock, write_json_atomic
 from surveys.terms import academic_year, term_of
 
@@ -355,67 +356,12 @@ def _hidden_for_the_threshold(
         years = [p for yg, p in before.items() if yg != ALL_YEARS]
         return any(p.total is None or any(c is None or c < t for c in p.counts.values())
                    for p in years)  # fmt: skip
-    expected = _suppressed_again(old, t, favourable)
+    expected = suppress_published(old.counts, old.total, old.favourable, t, favourable)
     if expected is None:
         return False
     cells, fav_hidden = expected
     hidden = {k for k, c in new.counts.items() if c is None}
     return hidden == cells and (new.favourable is None) == fav_hidden
-
-
-def _suppressed_again(
-    old: Published, t: int, favourable: frozenset[str] | None
-) -> tuple[set[str], bool] | None:
-    """What rules 1, 2 and 5 hide in a published row under threshold ``t`` (None: unknowable).
-
-    Mirrors :func:`exports.suppress.suppress` on the published figures: the ledger's gaps
-    stay gaps (only their sums, per published sum, are known, which is all rule 2 weighs).
-    ``favourable``: the favourable answers, for a band row.
-    """
-    if old.total is None:
-        return None
-    known = {k: c for k, c in old.counts.items() if c is not None}
-    everyone = sorted(old.counts)
-    gap = old.total - sum(known.values())  # what the ledger's gaps add up to
-    groups: list[tuple[list[str], int | None]] = [(everyone, gap)]
-    if favourable:
-        fav = [k for k in everyone if k in favourable]
-        rest = [k for k in everyone if k not in favourable]
-        fav_gap = (
-            None if old.favourable is None else old.favourable - sum(known.get(k, 0) for k in fav)
-        )
-        rest_gap = None if fav_gap is None else gap - fav_gap
-        groups += [(fav, fav_gap), (rest, rest_gap)]
-    hidden = {k for k in everyone if k not in known or known[k] < t}
-    blocked = False
-
-    def protected(keys: list[str], gap: int | None) -> bool | None:
-        inside = [k for k in keys if k in hidden]
-        if not inside:
-            return True
-        if any(k not in known for k in inside) and gap is None:
-            return None
-        return len(inside) >= 2 and (gap or 0) + sum(known.get(k, 0) for k in inside) >= t
-
-    changed = True
-    while changed:
-        changed = False
-        for i, (keys, part) in enumerate(groups):
-            while not (ok := protected(keys, part)):
-                shown = [k for k in keys if k not in hidden]
-                if ok is None:
-                    return None
-                if not shown:
-                    blocked |= i > 0
-                    break
-                hidden.add(min(shown, key=lambda k: (known[k], k)))
-                changed = True
-    if not favourable:
-        return hidden, True
-    fav_hidden = (
-        blocked or old.favourable is None or old.favourable < t or old.total - old.favourable < t
-    )
-    return hidden, fav_hidden
 
 
 def _fresh_total(fresh: list[Row]) -> int:

@@ -24,7 +24,9 @@ Rules (after DfE and ONS practice, and the ICO's "motivated intruder" test):
    count and the rest are both at least the threshold and rule 2 holds for both.
 
 :func:`suppress_column` applies rules 1 and 2 to any list of counts shown with
-their total (the evidence pack's AUP coverage). What may be published *over
+their total (the evidence pack's AUP coverage); :func:`suppress_published`
+applies rules 1, 2 and 5 to a row already published, with its gaps, under a
+raised threshold (for :mod:`exports.release`). What may be published *over
 time* is :mod:`exports.release`'s job.
 """
 
@@ -36,7 +38,14 @@ from dataclasses import dataclass
 
 from exports.aggregate import ALL_YEARS, Period, Row
 
-__all__ = ["MIN_NORMAL", "MIN_SENSITIVE", "Thresholds", "suppress", "suppress_column"]
+__all__ = [
+    "MIN_NORMAL",
+    "MIN_SENSITIVE",
+    "Thresholds",
+    "suppress",
+    "suppress_column",
+    "suppress_published",
+]
 
 #: The smallest thresholds the export accepts.
 MIN_NORMAL = 5
@@ -168,3 +177,60 @@ def suppress_column(
             return [None] * len(counts), None
         hidden.add(min(shown, key=lambda i: (counts[i], i)))
     return [None if i in hidden else c for i, c in enumerate(counts)], total
+
+
+def suppress_published(
+    counts: dict[str, int | None],
+    total: int | None,
+    favourable: int | None,
+    threshold: int,
+    favourable_keys: frozenset[str] | None,
+) -> tuple[set[str], bool] | None:
+    """What rules 1, 2 and 5 hide in an already published row under a new ``threshold``.
+
+    :func:`suppress` on figures that were published with gaps (``None``): the gaps
+    stay gaps, and only their sums, per published sum, are known — which is all
+    rule 2 weighs. Returns (the hidden answers, whether the safer-answer % is hidden),
+    or ``None`` when that cannot be worked out from the published figures.
+    ``favourable_keys``: the question's favourable answers, for a band row (else None).
+    """
+    if total is None:
+        return None
+    t = threshold
+    known = {k: c for k, c in counts.items() if c is not None}
+    everyone = sorted(counts)
+    gap = total - sum(known.values())  # what the published gaps add up to
+    groups: list[tuple[list[str], int | None]] = [(everyone, gap)]
+    if favourable_keys:
+        fav = [k for k in everyone if k in favourable_keys]
+        rest = [k for k in everyone if k not in favourable_keys]
+        fav_gap = None if favourable is None else favourable - sum(known.get(k, 0) for k in fav)
+        groups += [(fav, fav_gap), (rest, None if fav_gap is None else gap - fav_gap)]
+    hidden = {k for k in everyone if k not in known or known[k] < t}
+    blocked = False
+
+    def protected(keys: list[str], gap: int | None) -> bool | None:
+        inside = [k for k in keys if k in hidden]
+        if not inside:
+            return True
+        if any(k not in known for k in inside) and gap is None:
+            return None
+        return len(inside) >= 2 and (gap or 0) + sum(known.get(k, 0) for k in inside) >= t
+
+    changed = True
+    while changed:
+        changed = False
+        for i, (keys, part) in enumerate(groups):
+            while not (ok := protected(keys, part)):
+                if ok is None:
+                    return None
+                shown = [k for k in keys if k not in hidden]
+                if not shown:
+                    blocked |= i > 0
+                    break
+                hidden.add(min(shown, key=lambda k: (known[k], k)))
+                changed = True
+    if not favourable_keys:
+        return hidden, True
+    pct_hidden = blocked or favourable is None or favourable < t or total - favourable < t
+    return hidden, pct_hidden

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import random
 import uuid
 
 import pytest
 
 from exports.aggregate import ALL_YEARS, NOT_RECORDED, SKIPPED, Row, rows_from, tally
 from exports.export import answers_csv
-from exports.suppress import Thresholds, suppress
+from exports.suppress import Thresholds, suppress, suppress_published
 from exports.tables import csv_bytes
 from surveys.model import Questionnaire
 
@@ -301,3 +302,33 @@ def test_merged_versions_cannot_be_subtracted_to_reveal_a_small_version():
     rows = [r for r in build(rs, v1, v2) if r.year_group == ALL_YEARS]
     assert len(rows) == 3  # two wordings of one question, one unchanged question
     assert all(r.total_suppressed for r in rows)
+
+
+def test_a_published_row_suppressed_again_hides_what_suppress_hides_under_the_new_threshold():
+    """``suppress_published`` works from a published row's figures alone (its gaps stay gaps):
+    on 3,000 random rows it must agree with :func:`suppress` on the true counts wherever
+    the true suppression keeps every published gap (elsewhere the release hides the unit)."""
+    q = questionnaire()
+    rng = random.Random(11)
+    compared = 0
+    for _ in range(3000):
+        counts = {"yes": rng.randint(0, 30), "no": rng.randint(0, 12),
+                  "not-sure": rng.randint(0, 9), SKIPPED: rng.randint(0, 6)}  # fmt: skip
+        rs = list(responses(q, "2025/26", "autumn", {"know-report-block": counts}))
+        if not rs:
+            continue
+        (row,) = band_rows(build(rs, q, thresholds=Thresholds(5, 20)), "know-report-block").values()
+        if row.total_suppressed:
+            continue
+        published = {k: None if k in row.suppressed else c for k, c in row.counts.items()}
+        favourable = None if row.favourable_suppressed else row.favourable
+        t = 5 + rng.randint(1, 8)
+        (again,) = band_rows(
+            build(rs, q, thresholds=Thresholds(t, 20)), "know-report-block"
+        ).values()
+        got = suppress_published(published, row.total, favourable, t, row.question.favourable)
+        if again.total_suppressed or not row.suppressed <= again.suppressed or got is None:
+            continue
+        assert got == (again.suppressed, again.favourable_suppressed), (counts, t)
+        compared += 1
+    assert compared > 1500
