@@ -14,15 +14,15 @@ answers. So every answer figure goes through this module after suppression:
    question, in one term and band, with its year-group rows — because the
    year-group rows add up to the band's row and must move together.
 3. **Frozen.** A unit in the ledger is shown exactly as it was published, for
-   ever (:class:`HeldRow`, ``as_published_before`` in the tables), or hidden
-   whole if it was published under a lower threshold than asked now. Answers
+   ever (:class:`HeldRow`, ``as_published_before`` in the tables); under a
+   threshold raised since, as published and suppressed again from its published
+   figures alone (never from counts worked out since). Answers
    that reach the lead after a term was published are not added to it: any
    change at all would let someone who added records with answers of their
    own choosing (a technician with the kiosk, a teacher at a tablet) subtract
    them and read what was left — the late pupil's answers. How many arrived
    late is said, to the nearest 10 (:attr:`Release.late`). A release that shows
-   only figures the ledger holds, unchanged (the same answers under a raised
-   threshold), is shown as it is and not recorded.
+   only figures the ledger holds is not recorded.
 4. **Recorded before it is shown.** :func:`prepare_release` moves nothing.
    :meth:`Release.record` writes the new and changed units to the ledger;
    :func:`exports.export.write_export` calls it before it writes a single file.
@@ -294,25 +294,27 @@ def prepare_release(
             came = _fresh_total(fresh) - (band_before.total or 0)
             if band_before.total is not None and came > 0:
                 late[key[3:]] = max(late.get(key[3:], 0), came)
-        if _within(now, before, fresh[0].question.favourable):
+        if any(p.threshold < fresh[0].threshold for p in before.values()):
+            again = _suppressed_again(before, fresh[0])
+        elif _within(now, before):
             shown += fresh
+            continue
         else:
             again = _as_before(before, fresh)
-            held += sum(isinstance(r, HeldRow) for r in again)
-            shown += again
+        held += sum(isinstance(r, HeldRow) for r in again)
+        shown += again
     shown.sort(key=lambda r: (r.question.series, r.band, r.period, r.year_group))
     return Release(shown, held, open_from, ledger, entries, late)
 
 
-def _within(
-    now: dict[str, Published], before: dict[str, Published], favourable: frozenset[str]
-) -> bool:
+def _within(now: dict[str, Published], before: dict[str, Published]) -> bool:
     """Is every figure shown now one the ledger already published, with the same value?
 
     Then showing ``now`` tells nobody anything new, and the ledger keeps the fuller
-    release. ``now`` may hide more only when the threshold was raised since, and then
-    only what the ledger's figures hide under it (:func:`_hidden_for_the_threshold`).
-    ``favourable``: the question's favourable answers.
+    release. Under the same threshold (or a lower one) ``now`` may not hide more than
+    was published: that would mean the counts moved (fresh noise from late answers
+    took a cell under the threshold), and the new gap would tell a watcher the unit
+    changed. A raised threshold is :func:`_suppressed_again`'s.
     """
     if now.keys() != before.keys():
         return False
@@ -323,45 +325,9 @@ def _within(
         old = before[yg]
         pairs = [(new.total, old.total), (new.favourable, old.favourable)]
         pairs += [(c, old.counts.get(k)) for k, c in new.counts.items()]
-        if any(n is not None and n != o for n, o in pairs):
-            return False
-        if not _hidden_for_the_threshold(new, old, before, favourable if yg == ALL_YEARS else None):
+        if any(n != o for n, o in pairs):
             return False
     return True
-
-
-def _hidden_for_the_threshold(
-    new: Published, old: Published, before: dict[str, Published], favourable: frozenset[str] | None
-) -> bool:
-    """Does ``new`` hide just what the ledger's own figures, suppressed at its threshold, hide?
-
-    Under the same threshold that is what the ledger hid: hiding more means the counts
-    moved (fresh noise from late answers took a cell under it), and the gap would tell a
-    watcher the unit changed. Under a raised one it is the ledger's gaps, every figure it
-    published below the new threshold, and what rule 2 then hides — worked out from the
-    published figures alone, so the same whatever came since. Any other gap could only
-    come from moved counts (or a rule that weighs other units): the unit is then shown as
-    first published, or hidden whole if that was under a lower threshold.
-    """
-    t = new.threshold
-    if t <= old.threshold:
-        return not any(
-            n is None and o is not None
-            for n, o in [(new.total, old.total), (new.favourable, old.favourable),
-                         *((c, old.counts.get(k)) for k, c in new.counts.items())]
-        )  # fmt: skip
-    if new.total is None and old.total is not None:
-        # A year-group row hidden whole (rule 4): forced if the ledger's own year-group rows
-        # hold a figure that is hidden, or below the threshold, now.
-        years = [p for yg, p in before.items() if yg != ALL_YEARS]
-        return any(p.total is None or any(c is None or c < t for c in p.counts.values())
-                   for p in years)  # fmt: skip
-    expected = suppress_published(old.counts, old.total, old.favourable, t, favourable)
-    if expected is None:
-        return False
-    cells, fav_hidden = expected
-    hidden = {k for k, c in new.counts.items() if c is None}
-    return hidden == cells and (new.favourable is None) == fav_hidden
 
 
 def _fresh_total(fresh: list[Row]) -> int:
@@ -370,12 +336,43 @@ def _fresh_total(fresh: list[Row]) -> int:
 
 
 def _as_before(before: dict[str, Published], fresh: list[Row]) -> list[Row]:
-    """The unit as published before; hidden whole if that was under a lower threshold."""
+    """The unit as published before."""
     first = fresh[0]
-    if any(p.threshold < first.threshold for p in before.values()):
-        hidden = []
-        for r in fresh:
-            r.suppressed, r.total_suppressed, r.favourable_suppressed = set(r.counts), True, True
-            hidden.append(r)
-        return hidden
     return [p.row(first.question, first.period, first.band, yg) for yg, p in sorted(before.items())]
+
+
+def _hide_whole(row: Row) -> None:
+    row.suppressed, row.total_suppressed, row.favourable_suppressed = set(row.counts), True, True
+
+
+def _suppressed_again(before: dict[str, Published], first: Row) -> list[Row]:
+    """The unit as published, suppressed again under a raised threshold from its figures alone.
+
+    No count worked out since is looked at, so whatever has arrived, two views under
+    one raised threshold show the same; nothing below the new threshold is shown.
+    Year-group rows go all or nothing (rule 4); a row whose hiding the published
+    figures cannot settle hides the unit whole.
+    """
+    t = first.threshold
+    rows = _as_before(before, [first])
+    for row in rows:
+        p = before[row.year_group]
+        row.threshold = t
+        band = row.year_group == ALL_YEARS
+        again = suppress_published(
+            p.counts, p.total, p.favourable, t, first.question.favourable if band else None
+        )
+        if p.total is None or p.total < t:
+            _hide_whole(row)
+        elif again is None:
+            for r in rows:
+                _hide_whole(r)
+            return rows
+        else:
+            row.suppressed, row.favourable_suppressed = again
+    band_row = next((r for r in rows if r.year_group == ALL_YEARS), None)
+    years = [r for r in rows if r.year_group != ALL_YEARS]
+    if (band_row is not None and band_row.total_suppressed) or any(r.suppressed for r in years):
+        for r in rows if band_row is not None and band_row.total_suppressed else years:
+            _hide_whole(r)
+    return rows

@@ -1,7 +1,8 @@
 """Red team of the rule that a unit hiding more than it published is shown as first published
-(commit 8adc70c): raised then lowered thresholds, late answers under a raised threshold,
-year groups that appear late or are hidden afresh, and what the evidence pack and a
-view that records nothing say about late pupils.
+(commit 8adc70c), and of the raised-threshold rule that came of it (a published unit
+suppressed again from its published figures alone): raised then lowered thresholds, late
+answers under a raised threshold, year groups that appear late or are hidden afresh, and
+what the evidence pack and a view that records nothing say about late pupils.
 
 Each test replays one attack; each asserts what must hold, so it fails if the attack works.
 """
@@ -52,17 +53,6 @@ def units(rows: list[Row]) -> dict[UnitKey, dict[str, Published]]:
     return out
 
 
-def hidden_whole(unit: dict[str, Published]) -> bool:
-    return all(p.total is None for p in unit.values())
-
-
-def same_or_hidden_whole(before: list[Row], after: list[Row]) -> list[UnitKey]:
-    """Units whose figures differ between two views other than by being hidden whole."""
-    old, new = units(before), units(after)
-    return [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)
-            and not hidden_whole(new.get(k, {})) and not hidden_whole(old.get(k, {}))]  # fmt: skip
-
-
 def band(rows: list[Row]) -> dict[str, Row]:
     return {r.question.question_id: r for r in rows if r.year_group == ALL_YEARS}
 
@@ -75,8 +65,8 @@ def test_a_raised_threshold_shows_no_gap_where_the_ledger_published_a_figure_abo
     fresh noise takes one figure the ledger published at 13 or more under the threshold while
     every other shown figure comes out as published. Before the fix the raised threshold let
     that gap through (a figure the ledger showed >= 13 now 'c' at 13, beside the same
-    figures): the sign of a change the same-threshold rule hides. Now the unit is either
-    as the same records give it at 13, or hidden whole (as any change under a raised one)."""
+    figures): the sign of a change the same-threshold rule hides. Now the unit is the
+    ledger's figures suppressed again at 13: just as without the late answers."""
     data = tmp_path / "data"
     autumn(data, q, balanced(q, 72))
     report(data, library).release.record()  # published at 5
@@ -100,9 +90,9 @@ def test_a_raised_threshold_shows_no_gap_where_the_ledger_published_a_figure_abo
         moved.suppressed = {*moved.suppressed, cell}
     moved.favourable_suppressed = True
     shown = band(prepare_release(late, ledger, today=TODAY).rows)[qid]
-    assert shown.total_suppressed or (
-        cell not in shown.suppressed and shown.favourable_pct() == control[qid].favourable_pct()
-    )
+    assert not shown.total_suppressed and cell not in shown.suppressed
+    assert shown.favourable_pct() == control[qid].favourable_pct()
+    assert shown.suppressed == control[qid].suppressed
 
 
 def test_year_group_rows_hidden_afresh_under_the_same_threshold_are_shown_as_published(
@@ -143,8 +133,8 @@ def test_a_year_group_that_first_answers_late_leaves_the_unit_as_published(tmp_p
 
 def test_raising_then_lowering_min_count_around_late_answers_moves_no_figure(tmp_path, library, q):
     """Attack: export at 5, late answers, export at 13 (not recorded), then at 5 again, all
-    with real noise. At 13 every unit is as the same records gave it at 13 before the late
-    answers, or hidden whole; back at 5 every figure is as first published."""
+    with real noise. At 13 every unit is as it was at 13 before the late answers (the
+    ledger's figures suppressed again); back at 5 every figure is as first published."""
     data = tmp_path / "data"
     autumn(data, q, balanced(q, 72))
     first = report(data, library, perturb=True)
@@ -155,7 +145,7 @@ def test_raising_then_lowering_min_count_around_late_answers_moves_no_figure(tmp
     autumn(data, q, balanced(q, 3, start=5))
     strict_after = report(data, library, perturb=True, thresholds=STRICT)
     strict_after.release.record()
-    assert same_or_hidden_whole(strict_before.rows, strict_after.rows) == []
+    assert units(strict_after.rows) == units(strict_before.rows)
     back = report(data, library, perturb=True)
     back.release.record()
     assert units(back.rows) == units(first.rows)
