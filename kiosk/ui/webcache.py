@@ -49,6 +49,8 @@ _BASES = re.compile(r'(flet\.(?:entrypointBaseUrl|assetBase|canvasKitBaseUrl)=")
 #: At most this many gzipped answers are kept (any unknown path is answered with
 #: the start page, so hostile traffic must not grow the cache without end).
 _MAX_KEPT = 256
+#: Seconds the server's stop waits for start-up gzipping to finish the file in hand.
+_STOP_WAIT = 10.0
 _SCRIPTS = re.compile(r'(<script src=")(flutter_bootstrap\.js|python\.js)(")')
 
 
@@ -105,6 +107,7 @@ class WebCache:
         self._gzipped: dict[str, _Gzipped] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._plain: set[str] = set()  # files gzip does not make smaller
+        self._stopping = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan" and self.warm:
@@ -140,11 +143,30 @@ class WebCache:
 
     def _warm_when_started(self, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
+            if message["type"] in ("lifespan.shutdown.complete", "lifespan.shutdown.failed"):
+                await self.stop_warming()
             await send(message)
             if message["type"] == "lifespan.startup.complete":
                 self.warmed = asyncio.create_task(self._warm())
 
         return wrapped
+
+    async def stop_warming(self) -> None:
+        """Stop gzipping ahead (the server is stopping), after the file in hand.
+
+        Not by cancelling it: a file server cancelled while a worker thread opens its
+        file loses the open file (AnyIO's ``open_file``; Starlette's own note points at
+        the fix upstream), which the garbage collector later reports. A file takes about
+        a second; after ``_STOP_WAIT`` seconds it is cancelled all the same.
+        """
+        task = self.warmed
+        if task is None or task.done():
+            return
+        self._stopping = True
+        await asyncio.wait([task], timeout=_STOP_WAIT)
+        if not task.done():
+            task.cancel()
+            await asyncio.wait([task])
 
     async def _warm(self) -> None:
         """Gzip the engine and the app now, so the first tablet does not wait for it."""
@@ -156,6 +178,8 @@ class WebCache:
             pass
 
         for path in self.warm:
+            if self._stopping:
+                return
             scope: Scope = {
                 "type": "http",
                 "asgi": {"version": "3.0", "spec_version": "2.4"},

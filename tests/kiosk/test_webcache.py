@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 import warnings
 from pathlib import Path
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
@@ -146,3 +148,31 @@ def test_the_tag_changes_when_the_web_client_does(web):
     assert before == web_tag(web)
     (web / "main.dart.js").write_bytes(ENGINE + b"//new\n")
     assert web_tag(web) != before
+
+
+def test_stopping_the_server_lets_start_up_gzipping_finish_the_file_in_hand_then_stops(web):
+    """A full run once failed on a ResourceWarning: the hub stopped while start-up gzipping
+    was reading the engine, the read was cancelled as its file was being opened, and the
+    open file was left for the garbage collector. Now the stop waits for the file in hand
+    (it is finished and kept) and starts no other; nothing is cancelled."""
+    started = threading.Event()
+    asked: list[str] = []
+
+    async def slow_files(scope, receive, send) -> None:  # a file server on a slow disk
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        asked.append(scope["path"])
+        headers = [(b"etag", b'"e1"'), (b"content-type", b"text/javascript")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        started.set()
+        await anyio.sleep(1)
+        await send({"type": "http.response.body", "body": ENGINE})
+
+    cache = WebCache(slow_files, "t1", ("/main.dart.js", "/other.js"))
+    with TestClient(cache):
+        assert started.wait(10), "start-up gzipping never began"
+    assert cache.warmed is not None and cache.warmed.done() and not cache.warmed.cancelled()
+    assert asked == ["/main.dart.js"] and "/main.dart.js" in cache._gzipped
