@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from exports.aggregate import ALL_YEARS, Period, QuestionInfo, Row
-from exports.suppress import suppress_published
+from exports.suppress import hide_together, suppress_published
 from surveys.storage.files import StoreBusy, take_writer_lock, write_json_atomic
 from surveys.terms import academic_year, term_of
 
@@ -278,6 +278,7 @@ def prepare_release(
     entries: dict[UnitKey, dict[str, Published]] = {}
     late: dict[tuple[str, str, str], int] = {}
     held = 0
+    again_all: list[Row] = []  # every unit suppressed again under a raised threshold
     for key, fresh in units.items():
         now = {r.year_group: Published.of(r) for r in fresh}
         before = ledger.units.get(key)
@@ -296,6 +297,7 @@ def prepare_release(
                 late[key[3:]] = max(late.get(key[3:], 0), came)
         if any(p.threshold < fresh[0].threshold for p in before.values()):
             again = _suppressed_again(before, fresh[0])
+            again_all += again
         elif _within(now, before):
             shown += fresh
             continue
@@ -303,6 +305,7 @@ def prepare_release(
             again = _as_before(before, fresh)
         held += sum(isinstance(r, HeldRow) for r in again)
         shown += again
+    hide_together(again_all)  # rules 3 and 4 across a questionnaire, as suppress() does
     shown.sort(key=lambda r: (r.question.series, r.band, r.period, r.year_group))
     return Release(shown, held, open_from, ledger, entries, late)
 

@@ -26,7 +26,8 @@ Rules (after DfE and ONS practice, and the ICO's "motivated intruder" test):
 :func:`suppress_column` applies rules 1 and 2 to any list of counts shown with
 their total (the evidence pack's AUP coverage); :func:`suppress_published`
 applies rules 1, 2 and 5 to a row already published, with its gaps, under a
-raised threshold (for :mod:`exports.release`). What may be published *over
+raised threshold, and :func:`hide_together` rules 3 and 4 to such rows (for
+:mod:`exports.release`). What may be published *over
 time* is :mod:`exports.release`'s job.
 """
 
@@ -42,6 +43,7 @@ __all__ = [
     "MIN_NORMAL",
     "MIN_SENSITIVE",
     "Thresholds",
+    "hide_together",
     "suppress",
     "suppress_column",
     "suppress_published",
@@ -234,3 +236,30 @@ def suppress_published(
         return hidden, True
     pct_hidden = blocked or favourable is None or favourable < t or total - favourable < t
     return hidden, pct_hidden
+
+
+def hide_together(rows: list[Row]) -> None:
+    """Rules 3 and 4 across ``rows`` (in place), until nothing changes.
+
+    Rows of one questionnaire, term, band and year group are hidden whole together;
+    a questionnaire's year-group rows for a term and band are all hidden whole if
+    any of them hides a figure.
+    """
+    changed = True
+    while changed:
+        changed = False
+        siblings: dict[tuple[str, Period, str, str], list[Row]] = defaultdict(list)
+        year_rows: dict[tuple[str, Period, str], list[Row]] = defaultdict(list)
+        for row in rows:
+            q, p = row.question.questionnaire_id, row.period
+            siblings[(q, p, row.band, row.year_group)].append(row)
+            if row.year_group != ALL_YEARS:
+                year_rows[(q, p, row.band)].append(row)
+        for group in siblings.values():
+            if any(r.total_suppressed for r in group):
+                for r in group:
+                    changed |= _hide_whole(r)
+        for members in year_rows.values():
+            if any(m.suppressed for m in members):
+                for m in members:
+                    changed |= _hide_whole(m)

@@ -213,6 +213,34 @@ def test_a_figure_hidden_afresh_under_the_same_threshold_is_shown_as_first_publi
     assert all(isinstance(r, HeldRow) for r in raised.values())
 
 
+def test_under_a_raised_threshold_a_questionnaires_year_group_tables_go_together(tmp_path, library):
+    """Found in review: a unit suppressed again on its own kept its year-group table while
+    another question of the same questionnaire lost its own (rule 4 is per questionnaire)."""
+    two = Questionnaire.model_validate({
+        "id": "two-questions", "version": 1, "title": "Two", "audience": "pupils",
+        "band": "7-11", "intro": "Anonymous.", "help_routes": ["school"],
+        "questions": [
+            {"id": q, "text": f"Would you {q}?", "strand": "online-bullying",
+             "favourable": ["yes"],
+             "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]}
+            for q in ("tell", "ask")
+        ],
+    })  # fmt: skip
+    data = tmp_path / "data"
+    even = ["yes"] * 8 + ["no"] * 8 + [None] * 8
+    uneven = ["yes"] * 8 + ["no"] * 6 + [None] * 10  # year 4's 6 "no" hides at 7
+    for yg, ask in (("year-3", even), ("year-4", uneven)):
+        pupils = [{"tell": t, "ask": a} for t, a in zip(even, ask, strict=True)]
+        save(data, two, pupils, "2025/26", Term.AUTUMN, year_group=yg)
+    first = published(data, library)
+    assert all(not r.suppressed for r in first.rows if r.question.questionnaire_id == two.id)
+    later = report(data, library, thresholds=Thresholds(7, 10))
+    rows = [r for r in later.rows if r.question.questionnaire_id == two.id]
+    years = [r for r in rows if r.year_group]
+    assert len(years) == 4 and all(r.total_suppressed for r in years)
+    assert all(not r.total_suppressed for r in rows if not r.year_group)
+
+
 def test_a_late_pupil_who_completes_a_year_group_table_does_not_get_it_shown_beside_the_old_band(
     tmp_path, library
 ):
