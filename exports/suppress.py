@@ -108,28 +108,14 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
         if row.total < row.threshold:
             _hide_whole(row)
 
-    siblings: dict[tuple[str, Period, str, str], list[Row]] = defaultdict(list)
-    year_rows: dict[tuple[str, Period, str], list[Row]] = defaultdict(list)
-    for row in rows:
-        q, p = row.question.questionnaire_id, row.period
-        siblings[(q, p, row.band, row.year_group)].append(row)
-        if row.year_group != ALL_YEARS:
-            year_rows[(q, p, row.band)].append(row)
-
+    siblings, year_rows = _groups(rows)
     # Rule 4 first: a year-group table with any small figure is not published at all.
-    for members in year_rows.values():
-        if any(m.suppressed for m in members):
-            for m in members:
-                _hide_whole(m)
+    _hide_year_tables(year_rows)
 
     fav_blocked: set[int] = set()
     changed = True
     while changed:
-        changed = False
-        for group in siblings.values():
-            if any(r.total_suppressed for r in group):
-                for r in group:
-                    changed |= _hide_whole(r)
+        changed = _hide_siblings(siblings)
         for row in rows:
             if row.total_suppressed:
                 continue
@@ -142,10 +128,7 @@ def suppress(rows: list[Row], thresholds: Thresholds | None = None) -> list[Row]
                     changed |= did
                     if not ok:
                         fav_blocked.add(id(row))
-        for members in year_rows.values():
-            if any(m.suppressed for m in members) and not all(m.total_suppressed for m in members):
-                for m in members:
-                    changed |= _hide_whole(m)
+        changed |= _hide_year_tables(year_rows)
 
     for row in rows:
         row.favourable_suppressed = (
@@ -245,21 +228,42 @@ def hide_together(rows: list[Row]) -> None:
     a questionnaire's year-group rows for a term and band are all hidden whole if
     any of them hides a figure.
     """
-    changed = True
-    while changed:
-        changed = False
-        siblings: dict[tuple[str, Period, str, str], list[Row]] = defaultdict(list)
-        year_rows: dict[tuple[str, Period, str], list[Row]] = defaultdict(list)
-        for row in rows:
-            q, p = row.question.questionnaire_id, row.period
-            siblings[(q, p, row.band, row.year_group)].append(row)
-            if row.year_group != ALL_YEARS:
-                year_rows[(q, p, row.band)].append(row)
-        for group in siblings.values():
-            if any(r.total_suppressed for r in group):
-                for r in group:
-                    changed |= _hide_whole(r)
-        for members in year_rows.values():
-            if any(m.suppressed for m in members):
-                for m in members:
-                    changed |= _hide_whole(m)
+    siblings, year_rows = _groups(rows)
+    while _hide_siblings(siblings) | _hide_year_tables(year_rows):
+        pass
+
+
+Siblings = dict[tuple[str, Period, str, str], list[Row]]
+YearTables = dict[tuple[str, Period, str], list[Row]]
+
+
+def _groups(rows: list[Row]) -> tuple[Siblings, YearTables]:
+    """Rows of the same pupils (rule 3), and each questionnaire's year-group table (rule 4)."""
+    siblings: Siblings = defaultdict(list)
+    year_rows: YearTables = defaultdict(list)
+    for row in rows:
+        q, p = row.question.questionnaire_id, row.period
+        siblings[(q, p, row.band, row.year_group)].append(row)
+        if row.year_group != ALL_YEARS:
+            year_rows[(q, p, row.band)].append(row)
+    return siblings, year_rows
+
+
+def _hide_siblings(siblings: Siblings) -> bool:
+    """Rule 3: one row hidden whole hides its siblings. Returns whether anything changed."""
+    changed = False
+    for group in siblings.values():
+        if any(r.total_suppressed for r in group):
+            for r in group:
+                changed |= _hide_whole(r)
+    return changed
+
+
+def _hide_year_tables(year_rows: YearTables) -> bool:
+    """Rule 4: a year-group table hiding any figure is hidden whole. Returns whether it changed."""
+    changed = False
+    for members in year_rows.values():
+        if any(m.suppressed for m in members):
+            for m in members:
+                changed |= _hide_whole(m)
+    return changed
