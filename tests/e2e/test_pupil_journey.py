@@ -102,7 +102,9 @@ def test_teacher_sets_up_and_a_pupil_completes_the_7_11_questionnaire(
 def test_idle_reset_leaves_nothing_of_the_last_pupil(start_kiosk, open_screen, library, tmp_path):
     data = tmp_path / "data"
     preset(data, AgeBand.AGES_4_7)
-    kiosk = start_kiosk("--idle-warn", "3", "--idle-reset", "6", data=data)
+    # Long enough that a busy machine's slow tap never meets the warning by chance (a full
+    # run once saw the warning cover "OK, let's go" at 3 s); short enough to wait for.
+    kiosk = start_kiosk("--idle-warn", "6", "--idle-reset", "12", data=data)
     q = library.for_band(AgeBand.AGES_4_7)
     s = open_screen(kiosk.url)
     s.tap("Start")
@@ -114,13 +116,13 @@ def test_idle_reset_leaves_nothing_of_the_last_pupil(start_kiosk, open_screen, l
     s.tap(first.options[0].label)
     s.wait_for_text(q.questions[1].text)
 
-    s.wait_for_text("Are you still there?", timeout=10_000)
+    s.wait_for_text("Are you still there?", timeout=15_000)
     s.shot("11-idle-warning")
     s.tap("I'm still here")
     s.button("I'm still here").wait_for(state="hidden", timeout=5_000)
     s.wait_for_text(q.questions[1].text)
 
-    s.button("Start").wait_for(timeout=15_000)  # reset after the idle time
+    s.button("Start").wait_for(timeout=25_000)  # reset after the idle time
     shown = s.text()
     assert first.text not in shown and q.questions[1].text not in shown
 
